@@ -1,0 +1,1 @@
+"""Masthead: an open-source news publishing platform."""

@@ -1,0 +1,5 @@
+"""`python -m masthead`, the same as the `masthead` command."""
+
+from masthead.cli import main
+
+main()

@@ -1,0 +1,191 @@
+"""The newsroom's article desk: write, schedule, publish."""
+
+from django.contrib import admin, messages
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from masthead.articles.models import Article, ArticleAuthor, Section, Tag
+from masthead.articles.services import article_publish, article_unpublish
+
+# Editing any of these on a live article shows readers "Updated …".
+CONTENT_FIELDS = {"headline", "standfirst", "body_source", "image", "image_caption"}
+
+
+class StateFilter(admin.SimpleListFilter):
+    """Draft, scheduled or published: what a desk editor asks first."""
+
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", _("Draft")),
+            ("scheduled", _("Scheduled")),
+            ("published", _("Published")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        published = queryset.filter(status=Article.Status.PUBLISHED)
+        if self.value() == "draft":
+            return queryset.filter(status=Article.Status.DRAFT)
+        if self.value() == "scheduled":
+            return published.filter(published_at__gt=now)
+        if self.value() == "published":
+            return published.filter(published_at__lte=now)
+        return queryset
+
+
+class ArticleAuthorInline(admin.TabularInline):
+    model = ArticleAuthor
+    extra = 1
+    min_num = 1
+    autocomplete_fields = ["author"]
+    fields = ["author", "position"]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = [
+        "headline",
+        "state",
+        "section",
+        "author_names",
+        "published_at",
+        "read_time",
+        "view_link",
+    ]
+    list_filter = [StateFilter, "section", "authors", "tags", "is_lead"]
+    list_select_related = ["section"]
+    date_hierarchy = "published_at"
+    search_fields = ["headline", "standfirst", "body_source", "authors__name"]
+    search_help_text = _("Search headlines, standfirsts, bodies and author names.")
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["tags"]
+    inlines = [ArticleAuthorInline]
+    actions = ["publish_now", "unpublish"]
+    readonly_fields = ["read_time", "word_count", "view_link", "updated_at"]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "section", "standfirst"]}),
+        (_("Body"), {"fields": ["body_source", "source_format"]}),
+        (
+            _("Lead image"),
+            {
+                "fields": ["image", "image_alt", "image_caption", "image_credit"],
+                "classes": ["collapse"],
+            },
+        ),
+        (
+            _("Publishing"),
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "updated_at",
+                    "is_lead",
+                    "comments_open",
+                    "tags",
+                    "view_link",
+                ],
+                "description": _(
+                    "Choose “Published” to publish. Leave the time empty to publish "
+                    "now, or give a time in the future to schedule the article."
+                ),
+            },
+        ),
+        (_("Measures"), {"fields": ["read_time", "word_count"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "bylines", queryset=ArticleAuthor.objects.select_related("author")
+                )
+            )
+        )
+
+    @admin.display(description=_("state"))
+    def state(self, article):
+        if article.status == Article.Status.DRAFT:
+            return _("Draft")
+        return _("Scheduled") if article.is_scheduled else _("Published")
+
+    @admin.display(description=_("authors"))
+    def author_names(self, article):
+        return ", ".join(author.name for author in article.byline)
+
+    @admin.display(description=_("read time"))
+    def read_time(self, article):
+        return article.read_time_display
+
+    @admin.display(description=_("view"))
+    def view_link(self, article):
+        if not article.pk:
+            return "–"
+        if article.is_live:
+            return format_html(
+                '<a href="{}" target="_blank">{}</a>',
+                article.get_absolute_url(),
+                _("View on site"),
+            )
+        return format_html(
+            '<a href="{}" target="_blank">{}</a>',
+            article.get_preview_url(),
+            _("View draft"),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if obj.status == Article.Status.PUBLISHED and obj.published_at is None:
+            obj.published_at = timezone.now()
+        was_live = change and Article.objects.published().filter(pk=obj.pk).exists()
+        if was_live and CONTENT_FIELDS & set(form.changed_data):
+            obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Publish the selected articles now"))
+    def publish_now(self, request, queryset):
+        count = sum(1 for article in queryset if article_publish(article=article))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d article published.", "%(count)d articles published.", count
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unpublish the selected articles (back to draft)"))
+    def unpublish(self, request, queryset):
+        count = sum(1 for article in queryset if article_unpublish(article=article))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d article returned to draft.",
+                "%(count)d articles returned to draft.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "parent", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]

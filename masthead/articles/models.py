@@ -1,0 +1,272 @@
+"""Articles and how they are filed: sections, tags and ordered bylines."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from masthead.authors.models import Author
+from masthead.text import markup, readtime
+
+
+class SourceFormat(models.TextChoices):
+    MARKDOWN = "markdown", _("Markdown")
+    HTML = "html", _("HTML")
+
+
+class Section(models.Model):
+    """A part of the paper (World, Culture); an article belongs to one."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent section"),
+    )
+    position = models.PositiveSmallIntegerField(_("position in the menu"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    """A topic that cuts across sections (a person, a place, a story)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles readers may see: published, and their time has come.
+
+        Scheduling needs no job: an article dated in the future is simply
+        filtered out until that moment passes.
+        """
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+        )
+
+    def with_bylines(self):
+        """Fetch section and ordered authors with the articles, in two queries."""
+        return self.select_related("section").prefetch_related(
+            Prefetch(
+                "bylines",
+                queryset=ArticleAuthor.objects.select_related("author").order_by(
+                    "position", "pk"
+                ),
+            )
+        )
+
+    def for_listing(self):
+        """Bylines and sections, without the bodies that listings never show."""
+        return self.with_bylines().defer("body_source", "body_html")
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+
+class Article(models.Model):
+    """A news story: what readers come for."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    headline = models.CharField(_("headline"), max_length=300)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        help_text=_("The last part of the article's address."),
+    )
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        verbose_name=_("section"),
+    )
+    authors = models.ManyToManyField(
+        Author,
+        through="ArticleAuthor",
+        related_name="articles",
+        verbose_name=_("authors"),
+    )
+    tags = models.ManyToManyField(
+        Tag, blank=True, related_name="articles", verbose_name=_("tags")
+    )
+    standfirst = models.TextField(
+        _("standfirst"),
+        max_length=600,
+        blank=True,
+        help_text=_("One or two sentences under the headline."),
+    )
+    body_source = models.TextField(_("body"), blank=True)
+    source_format = models.CharField(
+        _("body format"),
+        max_length=10,
+        choices=SourceFormat,
+        default=SourceFormat.MARKDOWN,
+        help_text=_("Imported articles keep their HTML; new ones use Markdown."),
+    )
+    body_html = models.TextField(editable=False, blank=True)
+    image = models.ImageField(_("lead image"), upload_to="articles/%Y/%m/", blank=True)
+    image_alt = models.CharField(
+        _("lead image description"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the image shows, for readers who cannot see it."),
+    )
+    image_caption = models.CharField(
+        _("lead image caption"), max_length=300, blank=True
+    )
+    image_credit = models.CharField(_("lead image credit"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("publication time"),
+        null=True,
+        blank=True,
+        help_text=_("A time in the future schedules the article."),
+    )
+    updated_at = models.DateTimeField(
+        _("updated"),
+        null=True,
+        blank=True,
+        help_text=_("Shown as “Updated …”; set when a published article is edited."),
+    )
+    is_lead = models.BooleanField(
+        _("lead article"),
+        default=False,
+        help_text=_("Pinned at the top of the home page while it is the newest lead."),
+    )
+    comments_open = models.BooleanField(_("comments open"), default=True)
+    read_time_seconds = models.PositiveIntegerField(default=0, editable=False)
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_listing"),
+            models.Index(
+                fields=["section", "status", "-published_at"],
+                name="article_section_listing",
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body_html = markup.render_body(
+            self.body_source, source_format=self.source_format
+        )
+        text = f"{self.headline}\n{markup.body_text(self.body_html)}"
+        words, cjk_characters = readtime.count_words(text)
+        self.word_count = words + cjk_characters
+        self.read_time_seconds = readtime.read_time_seconds(
+            text,
+            image_count=markup.image_count(self.body_html) + bool(self.image),
+            words_per_minute=settings.MASTHEAD_TEXT_WORDS_PER_MINUTE,
+            cjk_characters_per_minute=settings.MASTHEAD_TEXT_CJK_CHARACTERS_PER_MINUTE,
+        )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        if self.published_at is None:
+            return self.get_preview_url()
+        day = timezone.localdate(self.published_at)
+        return reverse(
+            "articles:detail",
+            kwargs={
+                "year": day.year,
+                "month": f"{day.month:02d}",
+                "day": f"{day.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    def get_preview_url(self):
+        return reverse("articles:preview", kwargs={"pk": self.pk})
+
+    @property
+    def is_live(self) -> bool:
+        """Return whether readers can see the article now."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def byline(self) -> list[Author]:
+        """Return the authors in byline order (uses `with_bylines()` prefetching)."""
+        return [article_author.author for article_author in self.bylines.all()]
+
+    @property
+    def read_time_display(self) -> str:
+        return readtime.format_read_time(self.read_time_seconds)
+
+
+class ArticleAuthor(models.Model):
+    """One name in an article's byline, in its place."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="bylines"
+    )
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("byline")
+        verbose_name_plural = _("byline")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "author"], name="one_byline_per_author"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.author} – {self.article}"

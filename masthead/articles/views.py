@@ -1,0 +1,71 @@
+"""Reader pages for articles: home, article, section and tag listings."""
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.shortcuts import get_object_or_404, redirect, render
+
+from masthead.articles.models import Article, Section, Tag
+from masthead.pagination import paginate
+
+
+def home(request, page=1):
+    """Show the lead article, then the latest ones, newest first."""
+    articles = Article.objects.published().for_listing().newest_first()
+    # The newest article marked as lead, or else simply the newest: one query.
+    lead = articles.order_by("-is_lead", "-published_at", "-pk").first()
+    rest = articles.exclude(pk=lead.pk) if lead else articles
+    return render(
+        request,
+        "articles/home.html",
+        {
+            "lead": lead if page == 1 else None,
+            "page_obj": paginate(request, rest, page),
+        },
+    )
+
+
+def article_detail(request, year, month, day, slug):
+    """Show a published article; an old or mistyped date redirects to its address."""
+    article = get_object_or_404(
+        Article.objects.published().with_bylines().prefetch_related("tags"), slug=slug
+    )
+    if request.path != article.get_absolute_url():
+        return redirect(article, permanent=True)
+    return render_article(request, article)
+
+
+@staff_member_required
+def article_preview(request, pk):
+    """Show any article, draft or scheduled, as readers will see it (staff only)."""
+    article = get_object_or_404(
+        Article.objects.with_bylines().prefetch_related("tags"), pk=pk
+    )
+    return render_article(request, article, is_preview=True)
+
+
+def render_article(request, article, *, is_preview=False):
+    latest = (
+        Article.objects.published()
+        .exclude(pk=article.pk)
+        .select_related("section")
+        .only("headline", "slug", "published_at", "section__name", "section__slug")
+        .newest_first()[: settings.MASTHEAD_ARTICLES_LATEST_COUNT]
+    )
+    context = {"article": article, "latest": latest, "is_preview": is_preview}
+    return render(request, "articles/article_detail.html", context)
+
+
+def section_detail(request, slug, page=1):
+    """List a section's articles, newest first."""
+    section = get_object_or_404(Section, slug=slug)
+    articles = section.articles.published().for_listing().newest_first()
+    context = {"section": section, "page_obj": paginate(request, articles, page)}
+    return render(request, "articles/section_detail.html", context)
+
+
+def tag_detail(request, slug, page=1):
+    """List the articles filed under a tag, newest first."""
+    tag = get_object_or_404(Tag, slug=slug)
+    articles = tag.articles.published().for_listing().newest_first()
+    context = {"tag": tag, "page_obj": paginate(request, articles, page)}
+    return render(request, "articles/tag_detail.html", context)

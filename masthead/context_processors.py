@@ -1,0 +1,19 @@
+"""Template context shared by every reader page: site name and menus."""
+
+from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+
+def site(request):
+    """Return the site's name, tagline and menus; menus query only when shown."""
+    from masthead.articles.models import Section
+    from masthead.pages.models import Page
+
+    return {
+        "site_name": settings.MASTHEAD_SITE_NAME,
+        "site_tagline": settings.MASTHEAD_SITE_TAGLINE,
+        "menu_sections": SimpleLazyObject(
+            lambda: list(Section.objects.filter(parent=None))
+        ),
+        "menu_pages": SimpleLazyObject(lambda: list(Page.objects.in_menu())),
+    }

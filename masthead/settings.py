@@ -1,0 +1,211 @@
+"""Masthead's settings, read from the environment with safe defaults.
+
+Every value an operator may change comes from an environment variable; the README
+lists them. Nothing here needs editing for a deployment: the embedded default is
+SQLite under ``var/`` and a secret key generated there on first run.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    """Return the boolean value of environment variable `name`."""
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name}: expected true or false, got {value!r}")
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    """Return environment variable `name` split on commas, blanks dropped."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item]
+
+
+VAR_DIR = Path(os.environ.get("MASTHEAD_VAR_DIR", "var")).resolve()
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def secret_key() -> str:
+    """Return SECRET_KEY, or the key kept under var/, made on first run."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = VAR_DIR / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        key = secrets.token_urlsafe(50)
+        # O_EXCL: two processes starting at once must not write two keys.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as file:
+            file.write(key)
+        return key
+
+
+SECRET_KEY = secret_key()
+DEBUG = env_bool("DEBUG")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "masthead",
+    "masthead.text",
+    "masthead.authors",
+    "masthead.articles",
+    "masthead.pages",
+    "masthead.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "masthead.urls"
+WSGI_APPLICATION = "masthead.wsgi.application"
+
+# A newsroom re-themes the site from one folder: templates there win over ours,
+# and its css/site.css replaces ours (see the README, "Theming").
+THEME_DIR = os.environ.get("MASTHEAD_THEME_DIR")
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [Path(THEME_DIR) / "templates"] if THEME_DIR else [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "masthead.context_processors.site",
+            ],
+        },
+    },
+]
+
+
+def database() -> dict:
+    """Return the default database from DATABASE_URL, or SQLite under var/."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        url = f"sqlite:///{VAR_DIR / 'masthead.sqlite3'}"
+    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets readers go on while a writer commits; IMMEDIATE takes the
+        # write lock at BEGIN, so concurrent writers wait instead of failing.
+        config["CONN_MAX_AGE"] = 0
+        config["CONN_HEALTH_CHECKS"] = False
+        config["OPTIONS"] = {
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                " PRAGMA busy_timeout=5000;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+        }
+    return config
+
+
+DATABASES = {"default": database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in [
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    ]
+]
+
+LANGUAGE_CODE = os.environ.get("MASTHEAD_LANGUAGE", "en")
+TIME_ZONE = os.environ.get("MASTHEAD_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STATICFILES_DIRS = [Path(THEME_DIR) / "static"] if THEME_DIR else []
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Asset URLs carry a content hash, so browsers may keep them for a year.
+WHITENOISE_MAX_AGE = 365 * 24 * 3600
+
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Production is served over TLS: cookies travel only over HTTPS and browsers are
+# told to stay on HTTPS. MASTHEAD_SECURE=false is for plain-HTTP local use
+# (`make demo` sets it).
+SECURE = env_bool("MASTHEAD_SECURE", default=not DEBUG)
+SESSION_COOKIE_SECURE = SECURE
+CSRF_COOKIE_SECURE = SECURE
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("MASTHEAD_HSTS_SECONDS", 365 * 24 * 3600 if SECURE else 0)
+)
+# The TLS proxy in front (deploy/) answers plain HTTP with a redirect; doing it
+# here too would loop when the proxy's header is not trusted, so it is opt-in.
+SECURE_SSL_REDIRECT = env_bool("MASTHEAD_SSL_REDIRECT")
+if not SECURE_SSL_REDIRECT:
+    SILENCED_SYSTEM_CHECKS = ["security.W008"]
+if env_bool("MASTHEAD_BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+# Masthead's own settings (MASTHEAD_<APP>_<NAME>); the README documents each.
+MASTHEAD_SITE_NAME = os.environ.get("MASTHEAD_SITE_NAME", "Masthead")
+MASTHEAD_SITE_TAGLINE = os.environ.get(
+    "MASTHEAD_SITE_TAGLINE", "Independent reporting, published with Masthead"
+)
+MASTHEAD_TEXT_WORDS_PER_MINUTE = int(
+    os.environ.get("MASTHEAD_TEXT_WORDS_PER_MINUTE", "200")
+)
+MASTHEAD_TEXT_CJK_CHARACTERS_PER_MINUTE = int(
+    os.environ.get("MASTHEAD_TEXT_CJK_CHARACTERS_PER_MINUTE", "500")
+)
+MASTHEAD_ARTICLES_PER_PAGE = int(os.environ.get("MASTHEAD_ARTICLES_PER_PAGE", "10"))
+MASTHEAD_ARTICLES_LATEST_COUNT = 5

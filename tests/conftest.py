@@ -1,0 +1,90 @@
+"""Fixtures shared by every test: plain-HTTP settings and content factories."""
+
+import datetime
+import itertools
+
+import pytest
+from django.utils import timezone
+
+from masthead.articles.models import Article, ArticleAuthor, Section, Tag
+from masthead.authors.models import Author
+
+serial = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def test_settings(settings, tmp_path):
+    """Serve over plain HTTP, with uploads in a temporary folder."""
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_HSTS_SECONDS = 0
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # The hashed-name storage needs `collectstatic` first; tests read sources.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+
+
+@pytest.fixture
+def make_section(db):
+    def make(name=None, **fields):
+        n = next(serial)
+        name = name or f"Section {n}"
+        return Section.objects.create(name=name, slug=f"section-{n}", **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_author(db):
+    def make(name=None, **fields):
+        n = next(serial)
+        return Author.objects.create(
+            name=name or f"Author {n}", slug=f"author-{n}", **fields
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_article(db, make_section, make_author):
+    """Return a factory of articles, published an hour ago unless told otherwise."""
+
+    def make(
+        headline=None,
+        *,
+        authors=None,
+        section=None,
+        tags=(),
+        published_at=None,
+        status=Article.Status.PUBLISHED,
+        **fields,
+    ):
+        n = next(serial)
+        if published_at is None and status == Article.Status.PUBLISHED:
+            published_at = timezone.now() - datetime.timedelta(hours=1, minutes=n)
+        article = Article.objects.create(
+            headline=headline or f"Headline number {n}",
+            slug=fields.pop("slug", f"headline-{n}"),
+            section=section or make_section(),
+            published_at=published_at,
+            status=status,
+            body_source=fields.pop("body_source", "A short body of a few words."),
+            **fields,
+        )
+        for position, author in enumerate(authors or [make_author()]):
+            ArticleAuthor.objects.create(
+                article=article, author=author, position=position
+            )
+        for name in tags:
+            tag, _ = Tag.objects.get_or_create(
+                name=name, defaults={"slug": name.lower().replace(" ", "-")}
+            )
+            article.tags.add(tag)
+        return article
+
+    return make
