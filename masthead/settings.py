@@ -180,8 +180,19 @@ SECURE_HSTS_SECONDS = int(
 # The TLS proxy in front (deploy/) answers plain HTTP with a redirect; doing it
 # here too would loop when the proxy's header is not trusted, so it is opt-in.
 SECURE_SSL_REDIRECT = env_bool("MASTHEAD_SSL_REDIRECT")
-if not SECURE_SSL_REDIRECT:
-    SILENCED_SYSTEM_CHECKS = ["security.W008"]
+# Whether every subdomain is on HTTPS, and whether to ask browsers to preload
+# HSTS, only the operator knows: both are opt-in, so their checks are quiet.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MASTHEAD_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("MASTHEAD_HSTS_PRELOAD")
+SILENCED_SYSTEM_CHECKS = [
+    check
+    for check, is_set in [
+        ("security.W008", SECURE_SSL_REDIRECT),
+        ("security.W005", SECURE_HSTS_INCLUDE_SUBDOMAINS),
+        ("security.W021", SECURE_HSTS_PRELOAD),
+    ]
+    if not is_set
+]
 if env_bool("MASTHEAD_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

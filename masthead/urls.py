@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path, re_path, register_converter
+from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from django.views.static import serve
 
@@ -15,7 +16,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "favicon.ico",
-        RedirectView.as_view(url=static("masthead/favicon.ico"), permanent=True),
+        RedirectView.as_view(
+            # Lazy: the hashed asset name is known only once collectstatic ran.
+            url=lazy(static, str)("masthead/favicon.ico"),
+            permanent=True,
+        ),
     ),
     # Uploaded images. nginx serves them in a scale-out set-up (deploy/); this
     # keeps the embedded default complete with no other server.
