@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "masthead.authors",
     "masthead.articles",
     "masthead.pages",
+    "masthead.comments",
     "masthead.demo",
 ]
 
@@ -220,3 +221,27 @@ MASTHEAD_TEXT_CJK_CHARACTERS_PER_MINUTE = int(
 )
 MASTHEAD_ARTICLES_PER_PAGE = int(os.environ.get("MASTHEAD_ARTICLES_PER_PAGE", "10"))
 MASTHEAD_ARTICLES_LATEST_COUNT = 5
+# The site's public address, for links in emails, feeds and sitemaps.
+MASTHEAD_SITE_URL = os.environ.get("MASTHEAD_SITE_URL", "http://127.0.0.1:8000")
+
+# Comments (see README, "Comments").
+MASTHEAD_COMMENTS_KEY = os.environ.get("MASTHEAD_COMMENTS_KEY")
+# "all": every comment waits for a moderator; "known": commenters with an
+# approved comment are approved at once (WordPress's default); "none": every
+# comment the spam checks pass is approved.
+MASTHEAD_COMMENTS_MODERATION = os.environ.get("MASTHEAD_COMMENTS_MODERATION", "all")
+MASTHEAD_COMMENTS_MAX_DEPTH = int(os.environ.get("MASTHEAD_COMMENTS_MAX_DEPTH", "3"))
+MASTHEAD_COMMENTS_MAX_LENGTH = 5000
+MASTHEAD_COMMENTS_MAX_LINKS = 2
+MASTHEAD_COMMENTS_CLOSE_AFTER_DAYS = int(
+    os.environ.get("MASTHEAD_COMMENTS_CLOSE_AFTER_DAYS", "0")
+)
+MASTHEAD_COMMENTS_PERSONAL_DATA_DAYS = int(
+    os.environ.get("MASTHEAD_COMMENTS_PERSONAL_DATA_DAYS", "30")
+)
+MASTHEAD_COMMENTS_RATE_LIMITS = {
+    "ip": [(5, 60), (30, 3600)],
+    "email": [(3, 60), (20, 3600)],
+}
+MASTHEAD_COMMENTS_LEARNED_MINIMUM = 20
+MASTHEAD_COMMENTS_MODERATOR_EMAILS = env_list("MASTHEAD_COMMENTS_MODERATOR_EMAILS")

@@ -1,5 +1,7 @@
 """Articles and how they are filed: sections, tags and ordered bylines."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Prefetch
@@ -9,6 +11,17 @@ from django.utils.translation import gettext_lazy as _
 
 from masthead.authors.models import Author
 from masthead.text import markup, readtime
+
+
+def comments_cutoff():
+    """Return the oldest publication time still open for comments, or None.
+
+    MASTHEAD_COMMENTS_CLOSE_AFTER_DAYS closes comments that many days after
+    publication; 0 keeps them open.
+    """
+    if days := settings.MASTHEAD_COMMENTS_CLOSE_AFTER_DAYS:
+        return timezone.now() - datetime.timedelta(days=days)
+    return None
 
 
 class SourceFormat(models.TextChoices):
@@ -87,6 +100,13 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """Bylines and sections, without the bodies that listings never show."""
         return self.with_bylines().defer("body_source", "body_html")
+
+    def open_for_comments(self):
+        """Articles taking comments: open, and recent enough if comments close."""
+        articles = self.filter(comments_open=True)
+        if cutoff := comments_cutoff():
+            articles = articles.filter(published_at__gte=cutoff)
+        return articles
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
@@ -168,6 +188,7 @@ class Article(models.Model):
         help_text=_("Pinned at the top of the home page while it is the newest lead."),
     )
     comments_open = models.BooleanField(_("comments open"), default=True)
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
     read_time_seconds = models.PositiveIntegerField(default=0, editable=False)
     word_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -237,6 +258,15 @@ class Article(models.Model):
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
             and self.published_at > timezone.now()
+        )
+
+    @property
+    def is_open_for_comments(self) -> bool:
+        """Return whether readers may comment now (see `open_for_comments`)."""
+        cutoff = comments_cutoff()
+        return self.comments_open and (
+            cutoff is None
+            or (self.published_at is not None and self.published_at >= cutoff)
         )
 
     @property

@@ -43,7 +43,8 @@ def article_preview(request, pk):
     return render_article(request, article, is_preview=True)
 
 
-def render_article(request, article, *, is_preview=False):
+def render_article(request, article, *, is_preview=False, extra=None, status=200):
+    """Render the article page; `extra` adds context (the comment form as typed)."""
     latest = (
         Article.objects.published()
         .exclude(pk=article.pk)
@@ -52,7 +53,9 @@ def render_article(request, article, *, is_preview=False):
         .newest_first()[: settings.MASTHEAD_ARTICLES_LATEST_COUNT]
     )
     context = {"article": article, "latest": latest, "is_preview": is_preview}
-    return render(request, "articles/article_detail.html", context)
+    return render(
+        request, "articles/article_detail.html", context | (extra or {}), status=status
+    )
 
 
 def section_detail(request, slug, page=1):

@@ -122,8 +122,8 @@ def test_article_page_queries_do_not_grow_with_data(
     )
     for _ in range(extra_authors * 2):
         make_article(authors=authors)
-    # article + section, bylines + authors, tags, latest, sections menu, pages menu
-    with django_assert_num_queries(6):
+    # article + section, bylines + authors, tags, latest, comments, two menus
+    with django_assert_num_queries(7):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
 

@@ -1,0 +1,137 @@
+"""The moderation queue: pending, approved, spam and trash, with bulk actions."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from masthead.comments.models import BlockedTerm, Comment, SpamFilterState
+from masthead.comments.privacy import email_digest
+from masthead.comments.services import comments_moderate
+
+ACTIONS = [
+    ("approve", Comment.Status.APPROVED, _("Approve")),
+    ("unapprove", Comment.Status.PENDING, _("Unapprove (back to pending)")),
+    ("mark_spam", Comment.Status.SPAM, _("Mark as spam")),
+    ("not_spam", Comment.Status.APPROVED, _("Not spam (approve)")),
+    ("trash", Comment.Status.TRASH, _("Move to trash")),
+    ("restore", Comment.Status.PENDING, _("Restore from trash (to pending)")),
+]
+
+
+def moderation_action(name, status, label):
+    def action(modeladmin, request, queryset):
+        count = comments_moderate(comments=list(queryset), status=status)
+        modeladmin.message_user(
+            request,
+            ngettext("%(count)d comment changed.", "%(count)d comments changed.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    action.__name__ = name
+    return admin.action(description=label)(action)
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["excerpt", "author_name", "article_link", "status", "created_at",
+                    "checks_flagged"]  # fmt: skip
+    list_filter = ["status", ("article", admin.RelatedOnlyFieldListFilter)]
+    show_facets = admin.ShowFacets.ALWAYS
+    list_select_related = ["article"]
+    search_fields = ["author_name", "body"]
+    search_help_text = _(
+        "Search names and text; an email address finds that commenter's comments."
+    )
+    date_hierarchy = "created_at"
+    actions = [moderation_action(*spec) for spec in ACTIONS]
+    fields = ["in_context", "author_name", "author_url", "body", "status",
+              "created_at", "checks_flagged", "spam_score"]  # fmt: skip
+    readonly_fields = ["in_context", "created_at", "checks_flagged", "spam_score"]
+
+    def has_add_permission(self, request):
+        return False  # comments come from readers
+
+    def get_search_results(self, request, queryset, search_term):
+        # The email is never stored in clear: match its keyed hash instead.
+        if "@" in search_term:
+            return queryset.filter(email_digest=email_digest(search_term)), False
+        return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description=_("comment"))
+    def excerpt(self, comment):
+        return Truncator(comment.body).chars(90)
+
+    @admin.display(description=_("article"), ordering="article__headline")
+    def article_link(self, comment):
+        return format_html(
+            '<a href="{}">{}</a>', comment.get_absolute_url(), comment.article.headline
+        )
+
+    @admin.display(description=_("in context"))
+    def in_context(self, comment):
+        parent = comment.parent
+        return format_html(
+            '{}: <a href="{}">{}</a>{}',
+            _("On"),
+            comment.get_absolute_url(),
+            comment.article.headline,
+            format_html(
+                "<br>{} {}: “{}”",
+                _("In reply to"),
+                parent.author_name,
+                Truncator(parent.body).chars(200),
+            )
+            if parent
+            else "",
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change and "status" in form.changed_data:
+            new_status = obj.status
+            obj.status = form.initial["status"]
+            comments_moderate(comments=[obj], status=new_status)
+        super().save_model(request, obj, form, change)
+
+
+class BlockedTermForm(forms.ModelForm):
+    class Meta:
+        model = BlockedTerm
+        fields = ["kind", "value"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == BlockedTerm.Kind.EMAIL and cleaned.get("value"):
+            # Keep the hash only: a blocklist is no place to keep addresses.
+            forms.EmailField().clean(cleaned["value"])
+            cleaned["value"] = email_digest(cleaned["value"])
+            self.instance.value = cleaned["value"]
+        return cleaned
+
+
+@admin.register(BlockedTerm)
+class BlockedTermAdmin(admin.ModelAdmin):
+    form = BlockedTermForm
+    list_display = ["__str__", "kind", "created_at"]
+    list_filter = ["kind"]
+
+
+@admin.register(SpamFilterState)
+class SpamFilterStateAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "documents", "updated_at"]
+    readonly_fields = ["documents", "updated_at"]
+    exclude = ["data"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("trained on"))
+    def documents(self, state):
+        data = state.data or {}
+        return _("%(spam)s spam and %(ham)s good comments") % {
+            "spam": data.get("spam_docs", 0),
+            "ham": data.get("ham_docs", 0),
+        }

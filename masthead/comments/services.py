@@ -1,0 +1,216 @@
+"""Writes on comments: posting, moderating, and a commenter's export and erasure."""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from masthead.articles.models import Article
+from masthead.comments import privacy, spam
+from masthead.comments.models import Comment, moderation_url
+from masthead.comments.spam.learned import filter_train
+
+logger = logging.getLogger(__name__)
+
+MODERATION_POLICIES = {"all", "known", "none"}
+
+
+def status_for(verdict: spam.Verdict, digest: str) -> str:
+    """Return the status a comment gets from its verdict and the moderation policy."""
+    policy = settings.MASTHEAD_COMMENTS_MODERATION
+    if policy not in MODERATION_POLICIES:
+        raise ImproperlyConfigured(
+            f"MASTHEAD_COMMENTS_MODERATION: {policy!r} is not one of "
+            f"{', '.join(sorted(MODERATION_POLICIES))}"
+        )
+    if verdict == spam.Verdict.SPAM:
+        return Comment.Status.SPAM
+    if verdict == spam.Verdict.HOLD or policy == "all":
+        return Comment.Status.PENDING
+    if (
+        policy == "known"
+        and not Comment.objects.approved().filter(email_digest=digest).exists()
+    ):
+        return Comment.Status.PENDING
+    return Comment.Status.APPROVED
+
+
+@transaction.atomic
+def comment_post(*, article: Article, data: dict, sender: spam.Sender) -> Comment:
+    """Save a reader's comment with the status the spam checks give it.
+
+    Posting the same text twice on one article returns the first comment, so a
+    double click or a resent form makes one comment. Moderators are told once
+    the transaction commits.
+    """
+    digest = privacy.email_digest(data["email"])
+    earlier = (
+        article.comments.filter(email_digest=digest, body=data["body"])
+        .exclude(status=Comment.Status.TRASH)
+        .first()
+    )
+    if earlier:
+        return earlier
+    comment = Comment(
+        article=article,
+        parent=data.get("parent"),
+        author_name=data["author_name"],
+        author_url=data.get("author_url", ""),
+        email_encrypted=privacy.encrypt_email(data["email"]),
+        email_digest=digest,
+        avatar_digest=privacy.avatar_digest(data["email"]),
+        body=data["body"],
+        ip_digest=privacy.ip_digest(sender.ip),
+        user_agent=sender.user_agent,
+    )
+    judgement = spam.judge(comment, sender)
+    comment.status = status_for(judgement.verdict, digest)
+    comment.checks_flagged = ", ".join(judgement.flagged)
+    comment.save()
+    articles_recount(article_ids=[article.pk])
+    personal_data_expire()
+    if comment.status != Comment.Status.SPAM:
+        transaction.on_commit(lambda: moderators_notify(comment=comment))
+    return comment
+
+
+# What each moderation action does to the learned filter: (trains as spam?,
+# reverses an earlier lesson?) by old and new status.
+def lesson(old: str, new: str) -> tuple[bool, bool] | None:
+    if new == Comment.Status.SPAM and old != Comment.Status.SPAM:
+        return (True, False)
+    if old == Comment.Status.SPAM and new == Comment.Status.APPROVED:
+        return (False, False)
+    if new == Comment.Status.APPROVED and old == Comment.Status.PENDING:
+        return (False, False)
+    return None
+
+
+@transaction.atomic
+def comments_moderate(*, comments, status: str) -> int:
+    """Give `comments` the new `status`; teach the learned filter; return how many.
+
+    Marking spam trains the filter on spam; approving trains it on ham (so the
+    filter learns what this newsroom's readers write).
+    """
+    changed, lessons = [], {True: [], False: []}
+    for comment in comments:
+        if comment.status == status:
+            continue
+        if taught := lesson(comment.status, status):
+            lessons[taught[0]].append(comment)
+        comment.status = status
+        changed.append(comment)
+    Comment.objects.bulk_update(changed, ["status"])
+    for is_spam, taught in lessons.items():
+        if taught:
+            filter_train(comments=taught, is_spam=is_spam)
+    articles_recount(article_ids={comment.article_id for comment in changed})
+    return len(changed)
+
+
+def articles_recount(*, article_ids) -> None:
+    """Store each article's number of approved comments, shown in listings."""
+    approved = (
+        Comment.objects.approved()
+        .filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    Article.objects.filter(pk__in=list(article_ids)).update(
+        comment_count=Coalesce(Subquery(approved), 0)
+    )
+
+
+def personal_data_expire(*, now=None) -> int:
+    """Erase IP hashes and user agents older than the configured days; return rows."""
+    days = settings.MASTHEAD_COMMENTS_PERSONAL_DATA_DAYS
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    return (
+        Comment.objects.filter(created_at__lt=cutoff)
+        .filter(~Q(ip_digest="") | ~Q(user_agent=""))
+        .update(ip_digest="", user_agent="")
+    )
+
+
+def moderators_notify(*, comment: Comment) -> None:
+    """Email the moderators and the article's authors about a new comment.
+
+    The commenter's email is not in the message: moderators do not need it.
+    """
+    recipients = set(settings.MASTHEAD_COMMENTS_MODERATOR_EMAILS)
+    if not recipients:
+        from django.contrib.auth import get_user_model
+
+        recipients |= set(
+            get_user_model()
+            .objects.filter(is_active=True, is_superuser=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    recipients |= {
+        author.user.email
+        for author in comment.article.authors.select_related("user")
+        if author.user and author.user.email
+    }
+    if not recipients:
+        return
+    site = settings.MASTHEAD_SITE_URL.rstrip("/")
+    state = comment.get_status_display().lower()
+    send_mail(
+        subject=f"[{settings.MASTHEAD_SITE_NAME}] New comment ({state}) on "
+        f"“{comment.article.headline}”",
+        message=(
+            f"{comment.author_name} wrote on “{comment.article.headline}”:\n\n"
+            f"{comment.body}\n\n"
+            f"Website: {comment.author_url or '–'}\n"
+            f"Status: {state}\n\n"
+            f"Moderate it: {site}{moderation_url(comment)}\n"
+            f"Read it in place: {site}{comment.get_absolute_url()}\n"
+        ),
+        from_email=None,
+        recipient_list=sorted(recipients),
+        fail_silently=True,
+    )
+
+
+def comments_export(*, email: str) -> list[dict]:
+    """Return everything kept about the commenter with `email`, for their request."""
+    digest = privacy.email_digest(email)
+    return [
+        {
+            "article": comment.article.headline,
+            "url": comment.get_absolute_url(),
+            "posted": comment.created_at.isoformat(),
+            "name": comment.author_name,
+            "email": privacy.decrypt_email(comment.email_encrypted),
+            "website": comment.author_url,
+            "comment": comment.body,
+            "status": comment.status,
+            "user_agent": comment.user_agent,
+            "ip_address": "not stored (only a keyed hash, erased after "
+            f"{settings.MASTHEAD_COMMENTS_PERSONAL_DATA_DAYS} days)",
+        }
+        for comment in Comment.objects.by_email_digest(digest).select_related("article")
+    ]
+
+
+@transaction.atomic
+def comments_erase(*, email: str) -> int:
+    """Delete every comment by `email`; return how many were deleted.
+
+    Replies to them stay, as top-level comments.
+    """
+    comments = Comment.objects.by_email_digest(privacy.email_digest(email))
+    article_ids = set(comments.values_list("article_id", flat=True))
+    count, _ = comments.delete()
+    articles_recount(article_ids=article_ids)
+    return count

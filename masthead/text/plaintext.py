@@ -1,0 +1,69 @@
+"""Comments are plain text: paragraphs, line breaks and links, everything else escaped.
+
+No HTML a commenter types ever reaches a page: the text is escaped first, and
+only URLs starting with http://, https:// or www. become links, marked
+rel="nofollow ugc noopener" so search engines give spammers nothing.
+"""
+
+import html
+import re
+import unicodedata
+
+URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+TRAILING = ".,;:!?'\"*_"
+
+
+def without_controls(text: str) -> str:
+    """Return `text` with Unix newlines and no control characters but \\n and \\t."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(
+        c
+        for c in text
+        if c in "\n\t" or unicodedata.category(c) not in {"Cc", "Cf", "Cs", "Co", "Cn"}
+    )
+
+
+def split_url(candidate: str) -> tuple[str, str]:
+    """Return (url, rest): trailing punctuation and unbalanced ")" are not the URL's."""
+    url = candidate
+    while url:
+        if url[-1] in TRAILING:
+            url = url[:-1]
+        elif url[-1] == ")" and url.count(")") > url.count("("):
+            url = url[:-1]
+        else:
+            break
+    return url, candidate[len(url) :]
+
+
+def linkify(line: str) -> str:
+    """Return `line` escaped, with its URLs as links."""
+    out, position = [], 0
+    for match in URL.finditer(line):
+        url, rest = split_url(match[0])
+        out.append(html.escape(line[position : match.start()]))
+        href = url if url.lower().startswith("http") else f"https://{url}"
+        out.append(
+            f'<a href="{html.escape(href)}" rel="nofollow ugc noopener">'
+            f"{html.escape(url)}</a>{html.escape(rest)}"
+        )
+        position = match.end()
+    out.append(html.escape(line[position:]))
+    return "".join(out)
+
+
+def plain_text_to_html(text: str) -> str:
+    """Return HTML for plain `text`: <p> per paragraph, <br> per line, links."""
+    paragraphs = re.split(r"\n[ \t]*\n", without_controls(text).strip())
+    return "\n".join(
+        "<p>"
+        + "<br>\n".join(linkify(line) for line in paragraph.strip().split("\n"))
+        + "</p>"
+        for paragraph in paragraphs
+        if paragraph.strip()
+    )
+
+
+def count_links(text: str) -> int:
+    """Return how many URLs `text` holds."""
+    return len(URL.findall(text))
