@@ -1,6 +1,7 @@
 """Authors in the newsroom admin: profiles with or without a login."""
 
 from django.contrib import admin
+from django.db import models
 
 from masthead.authors.models import Author, AuthorLink
 
@@ -8,6 +9,7 @@ from masthead.authors.models import Author, AuthorLink
 class AuthorLinkInline(admin.TabularInline):
     model = AuthorLink
     extra = 1
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Author)

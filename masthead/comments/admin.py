@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +52,7 @@ class CommentAdmin(admin.ModelAdmin):
     fields = ["in_context", "author_name", "author_url", "body", "status",
               "created_at", "checks_flagged", "spam_score"]  # fmt: skip
     readonly_fields = ["in_context", "created_at", "checks_flagged", "spam_score"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request):
         return False  # comments come from readers

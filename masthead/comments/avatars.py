@@ -8,14 +8,14 @@ import html
 
 
 def identicon_svg(digest: bytes, *, size: int = 48) -> str:
-    """Return a 5×5 mirrored identicon of `digest` as inline SVG (16+ bytes used)."""
+    """Return a 5×5 mirrored identicon of `digest` as inline SVG (16 bytes used)."""
     digest = (digest * 16)[:16] if digest else bytes(16)
-    hue = int.from_bytes(digest[:2], "big") % 360
+    hue = digest[0] * 360 // 256
     colour = f"hsl({hue} 55% 38%)"  # dark enough for white-on-colour contrast
     cells = []
     for row in range(5):
         for column in range(3):
-            if digest[2 + row * 3 + column] % 2:
+            if digest[1 + row * 3 + column] % 2:
                 for x in {column, 4 - column}:
                     cells.append(
                         f'<rect x="{x + 1}" y="{row + 1}" width="1" height="1"/>'

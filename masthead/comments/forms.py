@@ -4,6 +4,7 @@ import unicodedata
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from masthead.comments.models import Comment
@@ -34,10 +35,9 @@ class CommentForm(forms.Form):
     def __init__(self, *args, article=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.article = article
-        self.fields["body"].max_length = settings.MASTHEAD_COMMENTS_MAX_LENGTH
-        self.fields["body"].widget.attrs["maxlength"] = (
-            settings.MASTHEAD_COMMENTS_MAX_LENGTH
-        )
+        max_length = settings.MASTHEAD_COMMENTS_MAX_LENGTH
+        self.fields["body"].validators.append(MaxLengthValidator(max_length))
+        self.fields["body"].widget.attrs["maxlength"] = max_length
         autocomplete = {"author_name": "name", "email": "email", "author_url": "url"}
         for name, value in autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = value

@@ -121,7 +121,7 @@ class BlockedTerm(models.Model):
 
     def __str__(self):
         if self.kind == self.Kind.EMAIL:
-            return _("an email address (hidden)")
+            return str(_("an email address (hidden)"))
         return self.value
 
     def clean(self):
