@@ -38,8 +38,14 @@ def moderation_action(name, status, label):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["excerpt", "author_name", "article_link", "status", "created_at",
-                    "checks_flagged"]  # fmt: skip
+    list_display = [
+        "excerpt",
+        "author_name",
+        "article_link",
+        "status",
+        "created_at",
+        "checks_flagged",
+    ]
     list_filter = ["status", ("article", admin.RelatedOnlyFieldListFilter)]
     show_facets = admin.ShowFacets.ALWAYS
     list_select_related = ["article"]
@@ -49,8 +55,16 @@ class CommentAdmin(admin.ModelAdmin):
     )
     date_hierarchy = "created_at"
     actions = [moderation_action(*spec) for spec in ACTIONS]
-    fields = ["in_context", "author_name", "author_url", "body", "status",
-              "created_at", "checks_flagged", "spam_score"]  # fmt: skip
+    fields = [
+        "in_context",
+        "author_name",
+        "author_url",
+        "body",
+        "status",
+        "created_at",
+        "checks_flagged",
+        "spam_score",
+    ]
     readonly_fields = ["in_context", "created_at", "checks_flagged", "spam_score"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 

@@ -52,8 +52,12 @@ def test_not_an_email_is_a_clear_error():
 def test_purge_erases_ip_hashes_past_their_days(make_article, make_comment, settings):
     settings.MASTHEAD_COMMENTS_PERSONAL_DATA_DAYS = 30
     article = make_article()
-    old = make_comment(article, created_at=timezone.now() - datetime.timedelta(days=31),
-                       ip_digest="a" * 64, user_agent="Old browser")  # fmt: skip
+    old = make_comment(
+        article,
+        created_at=timezone.now() - datetime.timedelta(days=31),
+        ip_digest="a" * 64,
+        user_agent="Old browser",
+    )
     new = make_comment(article, ip_digest="b" * 64, user_agent="New browser")
     assert "of 1 comments" in run("purge")
     old.refresh_from_db()

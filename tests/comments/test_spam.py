@@ -99,10 +99,14 @@ def test_learned_filter_has_no_opinion_until_trained_enough(settings):
 @pytest.mark.django_db
 def test_learned_filter_learns_from_moderators(settings):
     settings.MASTHEAD_COMMENTS_LEARNED_MINIMUM = 3
-    spam = [unsaved(body=f"cheap pills casino bonus offer {n} http://pills.example")
-            for n in range(5)]  # fmt: skip
-    ham = [unsaved(body=f"Thank you for reporting on the court hearing {n}.")
-           for n in range(5)]  # fmt: skip
+    spam = [
+        unsaved(body=f"cheap pills casino bonus offer {n} http://pills.example")
+        for n in range(5)
+    ]
+    ham = [
+        unsaved(body=f"Thank you for reporting on the court hearing {n}.")
+        for n in range(5)
+    ]
     filter_train(comments=spam, is_spam=True)
     filter_train(comments=ham, is_spam=False)
 

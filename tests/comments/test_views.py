@@ -93,6 +93,8 @@ def test_with_no_moderation_an_approved_comment_shows_at_once(
     assert tree.xpath(
         f"//article[@id='comment-{comment.pk}']//a[@class='comment__permalink']/@href"
     ) == [f"#comment-{comment.pk}"]
+    (avatar,) = tree.xpath("//span[@class='comment__avatar']/svg")
+    assert avatar.xpath("count(.//rect)") > 1
     article.refresh_from_db()
     assert article.comment_count == 1
 
