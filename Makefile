@@ -20,10 +20,13 @@ node_modules/vnu-jar/package.json: package.json
 	npm install --no-audit --no-fund --silent
 	touch $@
 
+# Plain HTTP on the loopback: cookies may not demand HTTPS here.
+DEMO_ENV := MASTHEAD_SECURE=false MASTHEAD_SITE_URL=http://127.0.0.1:$(PORT)
+
 demo: $(BIN)/masthead
-	MASTHEAD_SECURE=false $(BIN)/masthead migrate --noinput
-	MASTHEAD_SECURE=false $(BIN)/masthead demo
-	MASTHEAD_SECURE=false $(BIN)/masthead serve --bind 127.0.0.1:$(PORT)
+	$(DEMO_ENV) $(BIN)/masthead migrate --noinput
+	$(DEMO_ENV) $(BIN)/masthead demo
+	$(DEMO_ENV) $(BIN)/masthead serve --bind 127.0.0.1:$(PORT)
 
 test: $(BIN)/masthead node_modules/vnu-jar/package.json
 	$(MAKE) --no-print-directory test-sqlite

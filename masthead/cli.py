@@ -64,6 +64,7 @@ def serve(argv: list[str]) -> None:
         port=port,
         interface=Interfaces.WSGI,
         workers=options.workers,
+        websockets=False,
     ).serve()
 
 
