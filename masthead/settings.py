@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "masthead.articles",
     "masthead.pages",
     "masthead.comments",
+    "masthead.feeds",
     "masthead.demo",
 ]
 
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -245,3 +247,8 @@ MASTHEAD_COMMENTS_RATE_LIMITS = {
 }
 MASTHEAD_COMMENTS_LEARNED_MINIMUM = 20
 MASTHEAD_COMMENTS_MODERATOR_EMAILS = env_list("MASTHEAD_COMMENTS_MODERATOR_EMAILS")
+
+# Feeds: how many items, and whether they carry the whole article or only its
+# standfirst.
+MASTHEAD_FEEDS_ITEMS = int(os.environ.get("MASTHEAD_FEEDS_ITEMS", "20"))
+MASTHEAD_FEEDS_FULL_CONTENT = env_bool("MASTHEAD_FEEDS_FULL_CONTENT", default=True)

@@ -25,6 +25,7 @@ urlpatterns = [
     # Uploaded images. nginx serves them in a scale-out set-up (deploy/); this
     # keeps the embedded default complete with no other server.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    path("", include("masthead.feeds.urls")),
     path("comments/", include("masthead.comments.urls")),
     path("", include("masthead.articles.urls")),
     path("author/", include("masthead.authors.urls")),

@@ -5,9 +5,12 @@ import itertools
 
 import pytest
 from django.utils import timezone
+from django.utils.text import slugify
 
 from masthead.articles.models import Article, ArticleAuthor, Section, Tag
 from masthead.authors.models import Author
+from masthead.comments import privacy
+from masthead.comments.models import Comment
 
 serial = itertools.count(1)
 
@@ -81,10 +84,31 @@ def make_article(db, make_section, make_author):
                 article=article, author=author, position=position
             )
         for name in tags:
-            tag, _ = Tag.objects.get_or_create(
-                name=name, defaults={"slug": name.lower().replace(" ", "-")}
-            )
+            slug = slugify(name) or f"tag-{next(serial)}"
+            tag, _ = Tag.objects.get_or_create(name=name, defaults={"slug": slug})
             article.tags.add(tag)
         return article
+
+    return make
+
+
+@pytest.fixture
+def make_comment(db):
+    """Return a factory of comments, approved unless told otherwise."""
+
+    def make(article, *, email=None, status=Comment.Status.APPROVED, **fields):
+        n = next(serial)
+        email = email or f"reader{n}@example.net"
+        fields.setdefault("created_at", timezone.now() - datetime.timedelta(minutes=n))
+        return Comment.objects.create(
+            article=article,
+            author_name=fields.pop("author_name", f"Reader {n}"),
+            body=fields.pop("body", f"Comment number {n}."),
+            email_encrypted=privacy.encrypt_email(email),
+            email_digest=privacy.email_digest(email),
+            avatar_digest=privacy.avatar_digest(email),
+            status=status,
+            **fields,
+        )
 
     return make

@@ -55,6 +55,7 @@ class Comment(models.Model):
         db_index=True,
     )
     created_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)
+    modified_at = models.DateTimeField(auto_now=True)
     ip_digest = models.CharField(max_length=64, blank=True, editable=False)
     user_agent = models.CharField(max_length=300, blank=True, editable=False)
     spam_score = models.FloatField(null=True, blank=True, editable=False)

@@ -106,8 +106,9 @@ def comments_moderate(*, comments, status: str) -> int:
         if taught := lesson(comment.status, status):
             lessons[taught[0]].append(comment)
         comment.status = status
+        comment.modified_at = timezone.now()  # bulk_update skips auto_now
         changed.append(comment)
-    Comment.objects.bulk_update(changed, ["status"])
+    Comment.objects.bulk_update(changed, ["status", "modified_at"])
     for is_spam, taught in lessons.items():
         if taught:
             filter_train(comments=taught, is_spam=is_spam)
