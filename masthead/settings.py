@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "masthead.pages",
     "masthead.comments",
     "masthead.feeds",
+    "masthead.seo",
+    "django.contrib.sitemaps",
     "masthead.demo",
 ]
 
@@ -252,3 +254,9 @@ MASTHEAD_COMMENTS_MODERATOR_EMAILS = env_list("MASTHEAD_COMMENTS_MODERATOR_EMAIL
 # standfirst.
 MASTHEAD_FEEDS_ITEMS = int(os.environ.get("MASTHEAD_FEEDS_ITEMS", "20"))
 MASTHEAD_FEEDS_FULL_CONTENT = env_bool("MASTHEAD_FEEDS_FULL_CONTENT", default=True)
+
+# Search engines and social cards: the logo in structured data (a URL or a path
+# on this site), the outlet's own profiles, and its handle on X/Twitter.
+MASTHEAD_SITE_LOGO = os.environ.get("MASTHEAD_SITE_LOGO", "")
+MASTHEAD_SOCIAL_LINKS = env_list("MASTHEAD_SOCIAL_LINKS")
+MASTHEAD_TWITTER_HANDLE = os.environ.get("MASTHEAD_TWITTER_HANDLE", "")

@@ -26,6 +26,7 @@ urlpatterns = [
     # keeps the embedded default complete with no other server.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     path("", include("masthead.feeds.urls")),
+    path("", include("masthead.seo.urls")),
     path("comments/", include("masthead.comments.urls")),
     path("", include("masthead.articles.urls")),
     path("author/", include("masthead.authors.urls")),

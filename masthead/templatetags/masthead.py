@@ -3,6 +3,8 @@
 from django import template
 from django.utils import timezone
 
+from masthead.text.plaintext import without_controls
+
 register = template.Library()
 
 
@@ -12,3 +14,9 @@ def iso_datetime(value):
     if not value:
         return ""
     return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
+@register.filter
+def xml_text(value):
+    """Return `value` without the control characters XML 1.0 cannot hold."""
+    return without_controls(str(value))

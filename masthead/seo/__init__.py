@@ -1,0 +1,1 @@
+"""Search presence: sitemaps, robots.txt, OpenGraph and JSON-LD metadata."""
