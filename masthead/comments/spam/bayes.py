@@ -15,6 +15,9 @@ from urllib.parse import urlsplit
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+# Word counts a stored model keeps at most, so its row stays a few hundred KB.
+MAX_TOKENS = 20_000
+
 MONEY = re.compile(r"[$€£₽]\s?\d|\d\s?(?:usd|eur|btc|%)", re.IGNORECASE)
 
 

@@ -9,10 +9,7 @@ from django.db import transaction
 
 from masthead.comments.models import SpamFilterState
 from masthead.comments.spam import Verdict
-from masthead.comments.spam.bayes import BayesModel
-
-# Word counts kept at most, so the row stays small (a few hundred KB).
-MAX_TOKENS = 20_000
+from masthead.comments.spam.bayes import MAX_TOKENS, BayesModel
 
 
 def comment_text(comment) -> str:
