@@ -7,6 +7,9 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 # The PostgreSQL run of `make test`; unset PG_TEST_URL= to skip it.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+# The PostgreSQL run is the scale-out set-up: Redis too, when one answers here.
+# Its own database number: the tests empty it.
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
 .PHONY: demo serve test test-sqlite test-postgres lint clean
 
@@ -40,8 +43,14 @@ test-postgres:
 	@if [ -z "$(PG_TEST_URL)" ]; then \
 		echo "== PostgreSQL run SKIPPED: PG_TEST_URL is empty =="; \
 	elif $(BIN)/python -c "import psycopg,sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(PG_TEST_URL)" 2>/dev/null; then \
-		echo "== Test suite on PostgreSQL ($(PG_TEST_URL)) =="; \
-		DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest $(PYTEST_ARGS); \
+		if [ -n "$(REDIS_TEST_URL)" ] && $(BIN)/python -c "import redis,sys; redis.Redis.from_url(sys.argv[1], socket_timeout=3).ping()" "$(REDIS_TEST_URL)" 2>/dev/null; then \
+			redis="$(REDIS_TEST_URL)"; \
+			echo "== Test suite on PostgreSQL ($(PG_TEST_URL)) with Redis ($$redis) =="; \
+		else \
+			redis=; \
+			echo "== Test suite on PostgreSQL ($(PG_TEST_URL)); Redis SKIPPED: none answers at $(REDIS_TEST_URL) =="; \
+		fi; \
+		DATABASE_URL="$(PG_TEST_URL)" REDIS_URL="$$redis" $(BIN)/pytest $(PYTEST_ARGS); \
 	else \
 		echo "== PostgreSQL run SKIPPED: no server answers at $(PG_TEST_URL); the suite passed on SQLite only =="; \
 	fi

@@ -76,12 +76,14 @@ INSTALLED_APPS = [
     "masthead.comments",
     "masthead.feeds",
     "masthead.seo",
+    "masthead.pagecache",
     "django.contrib.sitemaps",
     "masthead.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "masthead.pagecache.middleware.CachePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -137,6 +139,42 @@ def database() -> dict:
 
 
 DATABASES = {"default": database()}
+
+
+# Caches: in this process's memory by default; Redis, shared by every app
+# server, when REDIS_URL is set. "pages" holds rendered public pages.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+MASTHEAD_PAGE_CACHE = env_bool("MASTHEAD_PAGE_CACHE", default=True)
+MASTHEAD_PAGE_CACHE_SHARED = bool(REDIS_URL)
+# The longest a stored page lives, whatever else happens (seconds).
+MASTHEAD_PAGE_CACHE_SECONDS = int(
+    os.environ.get("MASTHEAD_PAGE_CACHE_SECONDS", "86400")
+)
+if REDIS_URL:
+    CACHES = {
+        name: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"masthead:{name}",
+        }
+        for name in ("default", "pages")
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+    }
+# What a CDN may do with public pages: keep them MASTHEAD_CDN_MAX_AGE seconds,
+# serve them stale while it fetches a fresh copy, and when Masthead is down.
+MASTHEAD_CDN_MAX_AGE = int(os.environ.get("MASTHEAD_CDN_MAX_AGE", "60"))
+MASTHEAD_CDN_STALE_SECONDS = int(os.environ.get("MASTHEAD_CDN_STALE_SECONDS", "600"))
+MASTHEAD_CDN_STALE_IF_ERROR_SECONDS = int(
+    os.environ.get("MASTHEAD_CDN_STALE_IF_ERROR_SECONDS", "86400")
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

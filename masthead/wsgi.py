@@ -1,9 +1,18 @@
-"""WSGI entry point, served by `masthead serve` (granian)."""
+"""WSGI entry point, served by `masthead serve` (granian).
+
+The page cache wraps Django: anonymous readers' pages are answered from it
+before any middleware runs (masthead/pagecache).
+"""
 
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.settings")
 
 application = get_wsgi_application()
+if settings.MASTHEAD_PAGE_CACHE:
+    from masthead.pagecache.app import PageCacheApp
+
+    application = PageCacheApp(application)

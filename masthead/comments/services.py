@@ -15,6 +15,7 @@ from masthead.articles.models import Article
 from masthead.comments import privacy, spam
 from masthead.comments.models import Comment, moderation_url
 from masthead.comments.spam.learned import filter_train
+from masthead.pagecache import generation
 
 logger = logging.getLogger(__name__)
 
@@ -129,6 +130,7 @@ def articles_recount(*, article_ids) -> None:
     Article.objects.filter(pk__in=list(article_ids)).update(
         comment_count=Coalesce(Subquery(approved), 0)
     )
+    generation.bump()  # update() sends no signal; counts show on every listing
 
 
 def personal_data_expire(*, now=None) -> int:

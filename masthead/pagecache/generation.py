@@ -1,0 +1,77 @@
+"""The content generation: one token for "what the public site shows".
+
+Any change readers could see (an article published, edited or unpublished, a
+comment approved, an author, section, tag or page edited) bumps it once the
+transaction commits. All server processes must see the same token:
+
+- with REDIS_URL, it is a counter in Redis, shared by every app server;
+- otherwise it is the modification time of a file under var/, shared by every
+  process on this machine (the embedded default runs on one machine).
+"""
+
+import os
+import time
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+
+KEY = "masthead:generation"
+
+
+class FileGeneration:
+    """A token kept as a file's modification time, in nanoseconds."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(exist_ok=True)
+
+    def current(self) -> str:
+        return str(os.stat(self.path).st_mtime_ns)
+
+    def bump(self) -> None:
+        # Set an explicit time, never the same as before: file-system clocks
+        # tick coarsely, and two changes within one tick must differ.
+        previous = os.stat(self.path).st_mtime_ns
+        stamp = max(time.time_ns(), previous + 1)
+        os.utime(self.path, ns=(stamp, stamp))
+
+
+class CacheGeneration:
+    """A token kept as a counter in a shared cache (Redis)."""
+
+    def __init__(self, alias: str):
+        self.cache = caches[alias]
+
+    def current(self) -> str:
+        value = self.cache.get(KEY)
+        if value is None:
+            self.cache.add(KEY, time.time_ns(), timeout=None)
+            value = self.cache.get(KEY)
+        return str(value)
+
+    def bump(self) -> None:
+        try:
+            self.cache.incr(KEY)
+        except ValueError:  # not set yet, or evicted
+            self.cache.set(KEY, time.time_ns(), timeout=None)
+
+
+@cache
+def store() -> FileGeneration | CacheGeneration:
+    if settings.MASTHEAD_PAGE_CACHE_SHARED:
+        return CacheGeneration("pages")
+    return FileGeneration(settings.VAR_DIR / "cache" / "generation")
+
+
+def current() -> str:
+    """Return the token of the content generation readers see now."""
+    return store().current()
+
+
+def bump() -> None:
+    """Start a new generation once the current transaction commits."""
+    transaction.on_commit(store().bump, robust=True)

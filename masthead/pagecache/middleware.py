@@ -1,0 +1,48 @@
+"""`CachePolicyMiddleware`: say which responses are public, and for how long."""
+
+from django.conf import settings
+from django.utils.cache import patch_cache_control
+
+PRIVATE_PREFIXES = ("/admin/", "/preview/", "/comments/")
+
+
+class CachePolicyMiddleware:
+    """Mark anonymous readers' successful pages public, everything else private.
+
+    Public pages get ``max-age=0`` for browsers (they revalidate, and a 304
+    costs little) and ``s-maxage`` for shared caches such as a CDN, with
+    ``stale-while-revalidate`` and ``stale-if-error`` so a CDN keeps serving
+    readers while Masthead is slow or down. Responses that already say how
+    they may be cached (the admin's never_cache, static files) are left alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.session_cookie = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
+        if self.is_public(request, response):
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=0,
+                s_maxage=settings.MASTHEAD_CDN_MAX_AGE,
+                stale_while_revalidate=settings.MASTHEAD_CDN_STALE_SECONDS,
+                stale_if_error=settings.MASTHEAD_CDN_STALE_IF_ERROR_SECONDS,
+            )
+        else:
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+    def is_public(self, request, response) -> bool:
+        return (
+            request.method in ("GET", "HEAD")
+            and response.status_code == 200
+            and self.session_cookie not in request.COOKIES
+            and "comment" not in request.GET
+            and not request.path.startswith(PRIVATE_PREFIXES)
+            and not response.cookies
+        )

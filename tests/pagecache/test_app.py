@@ -1,0 +1,212 @@
+"""The page cache in front of Django: what it stores, for whom, and that no page
+goes stale after a change readers could see."""
+
+import datetime
+import gzip
+import io
+import time
+from wsgiref.util import setup_testing_defaults
+
+import brotli
+import pytest
+from django.core.cache import caches
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from django.utils import timezone
+
+from masthead.articles.models import Article
+from masthead.articles.services import article_publish, article_unpublish
+from masthead.comments.models import Comment
+from masthead.comments.services import comments_moderate
+from masthead.pagecache import generation
+from masthead.pagecache.app import PageCacheApp
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = int(status.split()[0])
+        self.headers = {name.lower(): value for name, value in headers}
+        self.body = body
+
+    @property
+    def text(self) -> str:
+        encoding = self.headers.get("content-encoding")
+        body = self.body
+        if encoding == "gzip":
+            body = gzip.decompress(body)
+        elif encoding == "br":
+            body = brotli.decompress(body)
+        return body.decode()
+
+    @property
+    def outcome(self) -> str | None:
+        return self.headers.get("x-masthead-cache")
+
+
+@pytest.fixture
+def app():
+    """Return a GET through the cache and Django, as a WSGI server would call it."""
+    # As Django's test client does: the test's connection must outlive a request.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    caches["pages"].clear()
+    cached = PageCacheApp(get_wsgi_application())
+
+    def get(path, method="GET", **environ):
+        path, _, query = path.partition("?")
+        env = {"PATH_INFO": path, "QUERY_STRING": query, "REQUEST_METHOD": method,
+               "HTTP_HOST": "testserver", "wsgi.input": io.BytesIO(b""),
+               **environ}  # fmt: skip
+        setup_testing_defaults(env)
+        seen = {}
+
+        def start_response(status, headers, exc_info=None):
+            seen["status"], seen["headers"] = status, headers
+
+        body = b"".join(cached(env, start_response))
+        return Response(seen["status"], seen["headers"], body)
+
+    yield get
+    caches["pages"].clear()
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+def test_second_request_is_a_hit_with_the_same_page(app, make_article):
+    make_article("Storm reaches the coast")
+    first, second = app("/"), app("/")
+    assert (first.outcome, second.outcome) == ("miss", "hit")
+    assert first.body == second.body
+    assert "Storm reaches the coast" in second.text
+    assert second.headers["cache-control"].startswith("public, max-age=0")
+    assert "s-maxage=60" in second.headers["cache-control"]
+    assert "stale-while-revalidate=600" in second.headers["cache-control"]
+    assert second.headers["content-length"] == str(len(second.body))
+
+
+def test_compressed_copies_say_the_same(app, make_article):
+    make_article("Storm reaches the coast")
+    plain = app("/").text
+    for encoding in ("gzip", "br"):
+        response = app("/", HTTP_ACCEPT_ENCODING=f"deflate, {encoding}")
+        assert response.headers["content-encoding"] == encoding
+        assert response.text == plain
+        assert len(response.body) < len(plain.encode()) / 2
+        assert "Accept-Encoding" in response.headers["vary"]
+
+
+def test_etag_answers_304_and_head_has_no_body(app, make_article):
+    make_article()
+    etag = app("/").headers["etag"]
+    assert app("/", HTTP_IF_NONE_MATCH=etag).status == 304
+    assert app("/", HTTP_IF_NONE_MATCH='"other"').status == 200
+    head = app("/", method="HEAD")
+    assert (head.status, head.body, head.outcome) == (200, b"", "hit")
+
+
+def test_unknown_query_strings_share_one_entry(app, make_article):
+    make_article()
+    app("/")
+    assert app("/?utm_source=x&fbclid=1").outcome == "hit"
+    assert app("/?replytocom=5").outcome == "miss"  # its own page: form under it
+
+
+@pytest.mark.parametrize(
+    ("path", "environ"),
+    [
+        ("/", {"HTTP_COOKIE": "sessionid=abc"}),  # staff, logged in
+        ("/?comment=token", {}),  # a commenter's own held comment
+        ("/admin/login/", {}),
+    ],
+)
+def test_some_requests_bypass_the_cache(app, make_article, path, environ):
+    make_article()
+    app(path, **environ)
+    assert app(path, **environ).outcome is None
+
+
+def test_only_public_successful_pages_are_stored(app, db):
+    assert app("/no-such-page/").status == 404
+    missing = app("/no-such-page/")
+    assert missing.outcome is None
+    assert "private" in missing.headers["cache-control"]
+    admin = app("/admin/login/")
+    assert "public" not in admin.headers.get("cache-control", "")
+
+
+@pytest.fixture
+def committed(transactional_db):
+    """Content changes commit for real here, as they do on a live site."""
+
+
+def test_a_publication_shows_at_once_everywhere(app, committed, make_article):
+    old = make_article("An older report")
+    section = old.section
+    pages = ["/", "/feed/", "/feed.json", "/sitemap-news.xml",
+             section.get_absolute_url(), old.get_absolute_url()]  # fmt: skip
+    for path in pages:
+        app(path)
+        assert app(path).outcome == "hit", path
+    draft = make_article(
+        "Breaking: the dam holds", section=section, status=Article.Status.DRAFT
+    )
+    assert article_publish(article=Article.objects.get(pk=draft.pk))
+    for path in pages:
+        response = app(path)
+        assert response.outcome == "miss", path
+        assert "the dam holds" in response.text, path
+
+
+def test_edits_and_unpublishing_show_on_the_next_request(app, committed, make_article):
+    article = make_article("First headline")
+    url = article.get_absolute_url()
+    app(url), app("/")
+    article.headline = "Corrected headline"
+    article.save()
+    assert "Corrected headline" in app(url).text
+    assert "Corrected headline" in app("/").text
+    article_unpublish(article=article)
+    assert app(url).status == 404
+    assert "Corrected headline" not in app("/").text
+
+
+def test_author_and_section_edits_show_in_articles(app, committed, make_article):
+    article = make_article("Budget vote")
+    url = article.get_absolute_url()
+    app(url)
+    author = article.byline[0]
+    author.name = "Renamed Writer"
+    author.save()
+    assert "Renamed Writer" in app(url).text
+    article.section.name = "Renamed Desk"
+    article.section.save()
+    assert "Renamed Desk" in app(url).text
+
+
+def test_approved_comment_shows_but_held_ones_leave_the_cache_alone(
+    app, committed, make_article, make_comment
+):
+    article = make_article()
+    url = article.get_absolute_url()
+    app(url)
+    before = generation.current()
+    held = make_comment(article, status=Comment.Status.PENDING, body="Held words")
+    assert generation.current() == before  # a flood of held comments: no misses
+    assert app(url).outcome == "hit"
+    comments_moderate(comments=[held], status=Comment.Status.APPROVED)
+    response = app(url)
+    assert response.outcome == "miss"
+    assert "Held words" in response.text
+
+
+def test_a_scheduled_article_appears_at_its_time(app, committed, make_article):
+    make_article("Already out")
+    due = timezone.now() + datetime.timedelta(seconds=1.5)
+    make_article("Embargoed report", published_at=due)
+    assert "Embargoed report" not in app("/").text
+    assert app("/").outcome == "hit"
+    time.sleep(max((due - timezone.now()).total_seconds(), 0) + 0.1)
+    response = app("/")
+    assert response.outcome == "miss"
+    assert "Embargoed report" in response.text
