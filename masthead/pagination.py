@@ -2,13 +2,23 @@
 
 Page numbers live in the path, not the query string, so each page of a listing
 is a plain file when the site is written out as static files.
+
+Deep pages cost what the first page costs: no OFFSET. A listing's *anchors*,
+the sort key (publication time, id) of the first article of every page, come
+from one index-only query per listing per content generation, kept in the
+cache; a page is then an index seek from its anchor ("keyset pagination"
+with page numbers). The anchors also give the number of pages, so no COUNT.
 """
 
 import re
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, Page, Paginator
+from django.core.cache import cache
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
+from django.utils import timezone
 
 PAGE_SUFFIX = re.compile(r"page/[0-9]+/$")
 
@@ -25,21 +35,99 @@ class PageNumberConverter:
         return str(value)
 
 
-def paginate(request, object_list, number: int) -> Page:
-    """Return page `number` of `object_list`; raise Http404 past the last page.
+@dataclass
+class Paginator:
+    num_pages: int
+    count: int
 
-    The page carries `previous_url` and `next_url`, made from the request's path,
-    for the listing's links and its ``rel=prev/next`` tags.
+
+@dataclass
+class ListingPage:
+    """One page of a listing, with what templates ask of Django's Page."""
+
+    number: int
+    object_list: list
+    paginator: Paginator
+    previous_url: str | bool = False
+    next_url: str | bool = False
+    extra: dict = field(default_factory=dict)
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_next(self) -> bool:
+        return self.number < self.paginator.num_pages
+
+    def has_other_pages(self) -> bool:
+        return self.paginator.num_pages > 1
+
+
+def paginate(request, articles, number: int, *, listing: str) -> ListingPage:
+    """Return page `number` of `articles`, newest first; Http404 past the last page.
+
+    `articles` is a QuerySet of Article in the site's order (newest first);
+    `listing` names it for the cache ("home", "section:12").
+    The page carries `previous_url` and `next_url`, made from the request's
+    path, for the listing's links and its ``rel=prev/next`` tags.
     """
-    paginator = Paginator(object_list, settings.MASTHEAD_ARTICLES_PER_PAGE)
-    try:
-        page = paginator.page(number)
-    except EmptyPage:
-        raise Http404("No such page") from None
+    per_page = settings.MASTHEAD_ARTICLES_PER_PAGE
+    anchors = listing_anchors(articles, per_page, listing)
+    if number > max(len(anchors), 1):
+        raise Http404("No such page")
+    if anchors:
+        published_at, pk = anchors[number - 1]
+        start = Q(published_at__lt=published_at) | Q(
+            published_at=published_at, pk__lte=pk
+        )
+        object_list = list(articles.filter(start).order_by(
+            "-published_at", "-pk")[:per_page])  # fmt: skip
+    else:
+        object_list = []
+    count = (len(anchors) - 1) * per_page + len(object_list) if anchors else 0
+    page = ListingPage(number, object_list, Paginator(max(len(anchors), 1), count))
     listing_path = PAGE_SUFFIX.sub("", request.path)
     page.previous_url = page.has_previous() and page_url(listing_path, number - 1)
     page.next_url = page.has_next() and page_url(listing_path, number + 1)
     return page
+
+
+def listing_anchors(articles, per_page: int, listing: str) -> list[tuple]:
+    """Return the (published_at, pk) of the first article of each page of `articles`.
+
+    Cached per content generation; a cached list also ends when the clock
+    changes the listing (a scheduled article going live).
+    """
+    from masthead.pagecache import expiry, generation
+
+    key = f"anchors:{generation.current()}:{per_page}:{listing}"
+    anchors = cache.get(key)
+    if anchors is not None:
+        return anchors
+    ranked = (
+        articles.order_by()
+        .annotate(
+            row=Window(RowNumber(), order_by=[F("published_at").desc(), F("pk").desc()])
+        )
+        .annotate(slot=F("row") % per_page)
+        .filter(slot=1 % per_page)
+        .values_list("published_at", "pk")
+    )
+    # Row numbers, not list positions: the database may return them unordered.
+    anchors = sorted(ranked, reverse=True)
+    changes_at = expiry.next_change_at()
+    timeout = 3600
+    if changes_at is not None:
+        timeout = max(
+            1, min(timeout, int((changes_at - timezone.now()).total_seconds()))
+        )
+    cache.set(key, anchors, timeout)
+    return anchors
 
 
 def page_url(listing_path: str, number: int) -> str:

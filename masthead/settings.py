@@ -281,9 +281,28 @@ MASTHEAD_COMMENTS_CLOSE_AFTER_DAYS = int(
 MASTHEAD_COMMENTS_PERSONAL_DATA_DAYS = int(
     os.environ.get("MASTHEAD_COMMENTS_PERSONAL_DATA_DAYS", "30")
 )
+
+
+def env_rate_limits(name: str, default: str) -> list[tuple[int, int]]:
+    """Return "5/60,30/3600" (5 per minute, 30 per hour) as pairs; "off": none."""
+    value = os.environ.get(name, default).strip()
+    if value.lower() == "off":
+        return []
+    try:
+        return [
+            (int(count), int(seconds))
+            for count, seconds in (pair.split("/") for pair in value.split(","))
+        ]
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}: expected COUNT/SECONDS pairs such as 5/60,30/3600 or off,"
+            f" got {value!r}"
+        ) from None
+
+
 MASTHEAD_COMMENTS_RATE_LIMITS = {
-    "ip": [(5, 60), (30, 3600)],
-    "email": [(3, 60), (20, 3600)],
+    "ip": env_rate_limits("MASTHEAD_COMMENTS_RATE_LIMIT_IP", "5/60,30/3600"),
+    "email": env_rate_limits("MASTHEAD_COMMENTS_RATE_LIMIT_EMAIL", "3/60,20/3600"),
 }
 MASTHEAD_COMMENTS_LEARNED_MINIMUM = 20
 MASTHEAD_COMMENTS_MODERATOR_EMAILS = env_list("MASTHEAD_COMMENTS_MODERATOR_EMAILS")

@@ -4,6 +4,7 @@ import datetime
 import itertools
 
 import pytest
+from django.core.cache import caches
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -11,13 +12,19 @@ from masthead.articles.models import Article, ArticleAuthor, Section, Tag
 from masthead.authors.models import Author
 from masthead.comments import privacy
 from masthead.comments.models import Comment
+from masthead.pagecache import generation
 
 serial = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def test_settings(settings, tmp_path):
-    """Serve over plain HTTP, with uploads in a temporary folder."""
+def test_settings(settings, tmp_path, monkeypatch):
+    """Serve over plain HTTP, with uploads in a temporary folder, caches empty."""
+    for cache in caches.all():
+        cache.clear()
+    # Most tests never commit (each runs in a transaction rolled back at its
+    # end), so bump the content generation at once, as a commit would.
+    monkeypatch.setattr(generation, "bump", lambda: generation.store().bump())
     settings.SECURE_SSL_REDIRECT = False
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False

@@ -19,7 +19,7 @@ def home(request, page=1):
         "articles/home.html",
         {
             "lead": lead if page == 1 else None,
-            "page_obj": paginate(request, rest, page),
+            "page_obj": paginate(request, rest, page, listing="home"),
         },
     )
 
@@ -62,7 +62,10 @@ def section_detail(request, slug, page=1):
     """List a section's articles, newest first."""
     section = get_object_or_404(Section, slug=slug)
     articles = section.articles.published().for_listing().newest_first()
-    context = {"section": section, "page_obj": paginate(request, articles, page)}
+    context = {
+        "section": section,
+        "page_obj": paginate(request, articles, page, listing=f"section:{section.pk}"),
+    }
     return render(request, "articles/section_detail.html", context)
 
 
@@ -70,5 +73,8 @@ def tag_detail(request, slug, page=1):
     """List the articles filed under a tag, newest first."""
     tag = get_object_or_404(Tag, slug=slug)
     articles = tag.articles.published().for_listing().newest_first()
-    context = {"tag": tag, "page_obj": paginate(request, articles, page)}
+    context = {
+        "tag": tag,
+        "page_obj": paginate(request, articles, page, listing=f"tag:{tag.pk}"),
+    }
     return render(request, "articles/tag_detail.html", context)

@@ -12,5 +12,8 @@ def author_detail(request, slug, page=1):
     # The reverse manager carries Article's QuerySet methods, so this app needs
     # no import from articles (imports point up the app list, never down).
     articles = author.articles.published().for_listing().newest_first()
-    context = {"author": author, "page_obj": paginate(request, articles, page)}
+    context = {
+        "author": author,
+        "page_obj": paginate(request, articles, page, listing=f"author:{author.pk}"),
+    }
     return render(request, "authors/author_detail.html", context)

@@ -50,17 +50,9 @@ class PageCacheApp:
     def __init__(self, app: Callable):
         self.app = app
         self.cache = caches["pages"]
-        self.excluded = tuple(
-            prefix
-            for prefix in (
-                "/admin/",
-                "/preview/",
-                settings.STATIC_URL,
-                settings.MEDIA_URL,
-                "/comments/post/",
-            )  # fmt: skip
-            if prefix
-        )
+        # Static files and media have their own caching (whitenoise, nginx).
+        prefixes = ("/admin/", "/preview/", settings.STATIC_URL, settings.MEDIA_URL)
+        self.excluded = tuple(prefix for prefix in prefixes if prefix)
         self.session_cookie = settings.SESSION_COOKIE_NAME + "="
         self.max_age = settings.MASTHEAD_PAGE_CACHE_SECONDS
         self.expiry_memo: tuple[str, float] | None = None

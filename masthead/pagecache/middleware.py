@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.utils.cache import patch_cache_control
 
-PRIVATE_PREFIXES = ("/admin/", "/preview/", "/comments/")
+PRIVATE_PREFIXES = ("/admin/", "/preview/")
 
 
 class CachePolicyMiddleware:
