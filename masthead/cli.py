@@ -77,4 +77,8 @@ def main(argv: list[str] | None = None) -> None:
         return
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["masthead", *argv[1:]])
+    # A command is a module, so "import-wordpress" runs import_wordpress.py.
+    command = argv[1:2]
+    if command and not command[0].startswith("-"):
+        command = [command[0].replace("-", "_")]
+    execute_from_command_line(["masthead", *command, *argv[2:]])

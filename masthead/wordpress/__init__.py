@@ -1,0 +1,1 @@
+"""Import WordPress export (WXR) files into Masthead."""
