@@ -14,11 +14,11 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
-from django.utils import timezone
+
+from masthead.pagecache.memo import per_generation
 
 PAGE_SUFFIX = re.compile(r"page/[0-9]+/$")
 
@@ -100,34 +100,25 @@ def paginate(request, articles, number: int, *, listing: str) -> ListingPage:
 def listing_anchors(articles, per_page: int, listing: str) -> list[tuple]:
     """Return the (published_at, pk) of the first article of each page of `articles`.
 
-    Cached per content generation; a cached list also ends when the clock
-    changes the listing (a scheduled article going live).
+    One query over the listing's index, once per content generation.
     """
-    from masthead.pagecache import expiry, generation
 
-    key = f"anchors:{generation.current()}:{per_page}:{listing}"
-    anchors = cache.get(key)
-    if anchors is not None:
-        return anchors
-    ranked = (
-        articles.order_by()
-        .annotate(
-            row=Window(RowNumber(), order_by=[F("published_at").desc(), F("pk").desc()])
+    def anchors() -> list[tuple]:
+        ranked = (
+            articles.order_by()
+            .annotate(
+                row=Window(
+                    RowNumber(), order_by=[F("published_at").desc(), F("pk").desc()]
+                )
+            )
+            .annotate(slot=F("row") % per_page)
+            .filter(slot=1 % per_page)
+            .values_list("published_at", "pk")
         )
-        .annotate(slot=F("row") % per_page)
-        .filter(slot=1 % per_page)
-        .values_list("published_at", "pk")
-    )
-    # Row numbers, not list positions: the database may return them unordered.
-    anchors = sorted(ranked, reverse=True)
-    changes_at = expiry.next_change_at()
-    timeout = 3600
-    if changes_at is not None:
-        timeout = max(
-            1, min(timeout, int((changes_at - timezone.now()).total_seconds()))
-        )
-    cache.set(key, anchors, timeout)
-    return anchors
+        # Sorted here: the database may return the page starts in any order.
+        return sorted(ranked, reverse=True)
+
+    return per_generation(f"anchors:{per_page}:{listing}", anchors)
 
 
 def page_url(listing_path: str, number: int) -> str:

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "masthead.seo",
     "masthead.wordpress",
     "masthead.pagecache",
+    "masthead.publishing",
     "django.contrib.sitemaps",
     "masthead.demo",
 ]
@@ -148,6 +149,8 @@ DATABASES = {"default": database()}
 REDIS_URL = os.environ.get("REDIS_URL", "")
 MASTHEAD_PAGE_CACHE = env_bool("MASTHEAD_PAGE_CACHE", default=True)
 MASTHEAD_PAGE_CACHE_SHARED = bool(REDIS_URL)
+# Pages each server process keeps in its own memory (MB), before Redis if any.
+MASTHEAD_PAGE_CACHE_LOCAL_MB = int(os.environ.get("MASTHEAD_PAGE_CACHE_LOCAL_MB", "64"))
 # The longest a stored page lives, whatever else happens (seconds).
 MASTHEAD_PAGE_CACHE_SECONDS = int(
     os.environ.get("MASTHEAD_PAGE_CACHE_SECONDS", "86400")
@@ -164,11 +167,8 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "pages",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
-        },
+        # Unused without Redis: pages live in each process (masthead.pagecache).
+        "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     }
 # What a CDN may do with public pages: keep them MASTHEAD_CDN_MAX_AGE seconds,
 # serve them stale while it fetches a fresh copy, and when Masthead is down.

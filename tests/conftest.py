@@ -5,6 +5,8 @@ import itertools
 
 import pytest
 from django.core.cache import caches
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -37,6 +39,20 @@ def test_settings(settings, tmp_path, monkeypatch):
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+
+
+@pytest.fixture
+def in_process_requests():
+    """Let code call Django's WSGI handler inside a test, as a server would.
+
+    As Django's test client does: the handler closes "old" database
+    connections around each request, which would close the test's own.
+    """
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture

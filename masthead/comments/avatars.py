@@ -5,8 +5,10 @@ hash a list of addresses and match it) and tell a third party who reads what.
 """
 
 import html
+from functools import lru_cache
 
 
+@lru_cache(maxsize=4096)  # regular commenters come back; drawing costs
 def identicon_svg(digest: bytes, *, size: int = 48) -> str:
     """Return a 5×5 mirrored identicon of `digest` as inline SVG (16 bytes used)."""
     digest = (digest * 16)[:16] if digest else bytes(16)

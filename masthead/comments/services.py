@@ -127,10 +127,12 @@ def articles_recount(*, article_ids) -> None:
         .annotate(total=Count("pk"))
         .values("total")
     )
-    Article.objects.filter(pk__in=list(article_ids)).update(
+    article_ids = list(article_ids)
+    Article.objects.filter(pk__in=article_ids).update(
         comment_count=Coalesce(Subquery(approved), 0)
     )
-    generation.bump()  # update() sends no signal; counts show on every listing
+    # update() sends no signal; counts show in listings, comments on the page.
+    generation.articles_changed(article_ids)
 
 
 def personal_data_expire(*, now=None) -> int:

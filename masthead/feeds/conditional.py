@@ -11,10 +11,20 @@ from django.utils import timezone
 
 from masthead.articles.models import Article
 from masthead.comments.models import Comment
+from masthead.pagecache.memo import per_generation
 
 
 def content_last_modified(request, *args, **kwargs):
     """Return when anything a feed shows last changed, or None for an empty site.
+
+    Two aggregates over every article and comment: computed once per content
+    generation (masthead.pagecache.memo), not per request.
+    """
+    return per_generation("feeds:last-modified", last_change)
+
+
+def last_change():
+    """Return the newest change to articles and comments, as the database says.
 
     A scheduled article changes the feeds when its time comes, not when it was
     saved: hence the greater of its modification and publication times. Drafts

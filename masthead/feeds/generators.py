@@ -5,6 +5,7 @@ of (name, url) pairs in byline order, and ``content``, the full HTML body (or
 None when only the summary is published).
 """
 
+import datetime
 import json
 
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
@@ -13,7 +14,24 @@ DC = "http://purl.org/dc/elements/1.1/"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 
 
-class RssFeed(Rss201rev2Feed):
+class StableDates:
+    """An empty feed dated by the site's last change, not by the clock.
+
+    Django dates a feed with no items "now", so its bytes would differ on
+    every request: no 304 for readers, and a rewritten file at every build.
+    """
+
+    def latest_post_date(self):
+        if self.items:
+            return super().latest_post_date()
+        from masthead.feeds.conditional import content_last_modified
+
+        return content_last_modified(None) or datetime.datetime(
+            2000, 1, 1, tzinfo=datetime.UTC
+        )
+
+
+class RssFeed(StableDates, Rss201rev2Feed):
     """RSS 2.0 with dc:creator for each author and content:encoded for the body."""
 
     def rss_attributes(self):
@@ -27,7 +45,7 @@ class RssFeed(Rss201rev2Feed):
             handler.addQuickElement("content:encoded", item["content"])
 
 
-class AtomFeed(Atom1Feed):
+class AtomFeed(StableDates, Atom1Feed):
     """Atom 1.0 with an <author> for each author and <content> for the body."""
 
     def add_item_elements(self, handler, item):

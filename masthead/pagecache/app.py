@@ -8,13 +8,21 @@ carrying a commenter's own pending-comment token. Query strings other than
 
 What is stored: the status, headers and body of a response Django marked
 public (`CachePolicyMiddleware`), with gzip and brotli copies of text made
-once, at store time. A hit answers ``If-None-Match`` with 304 and picks the
-encoding the reader accepts.
+once, at store time, each with its headers ready to send. A hit answers
+``If-None-Match`` with 304 and picks the encoding the reader accepts.
+
+Two levels: each process keeps the pages of the current generation in its
+own memory (no copying, no pickling: a hit is a dict lookup), bounded by
+MASTHEAD_PAGE_CACHE_LOCAL_MB; with REDIS_URL, Redis is the shared second
+level, so a page one app server rendered is not rendered again by another.
+A stored page never changes under its key (the key names the generation),
+so the first level can never serve a page the second level would not.
 """
 
 import gzip
 import hashlib
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
@@ -26,22 +34,59 @@ from django.core.cache import caches
 from masthead.pagecache import expiry, generation
 
 KEPT_QUERY = ("replytocom",)
-BYPASS_QUERY = ("comment",)
+# A commenter's own held comment; old WordPress addresses (/?p=10), which
+# Django redirects (masthead.wordpress). A sitemap file's page (?p=2) is kept.
+BYPASS_QUERY = ("comment", "p", "page_id", "attachment_id")
+SITEMAP_QUERY = ("p",)
 COMPRESSIBLE = ("text/", "application/xml", "application/rss+xml",
                 "application/atom+xml", "application/json", "application/feed+json",
                 "image/svg+xml")  # fmt: skip
 MIN_COMPRESS = 256
-# Headers a stored page must not repeat to another reader.
-DROPPED_HEADERS = {"content-length", "content-encoding", "set-cookie", "vary"}
+# Headers a stored page must not repeat to another reader, or that it sets anew.
+DROPPED_HEADERS = {"content-length", "content-encoding", "set-cookie", "vary", "etag"}
+ENCODINGS = ("br", "gzip")
 
 
 @dataclass
 class Entry:
     status: str
-    headers: list[tuple[str, str]]
     etag: str
     expires: float  # epoch seconds; the entry is stale from then on
-    bodies: dict[str, bytes]  # by encoding: "identity", "gzip", "br"
+    # By encoding ("identity", "gzip", "br"): the headers to send, and the body.
+    variants: dict[str, tuple[list[tuple[str, str]], bytes]]
+    not_modified: list[tuple[str, str]]  # headers of a 304
+
+    @property
+    def size(self) -> int:
+        return sum(len(body) + 512 for _, body in self.variants.values())
+
+
+class LocalPages:
+    """This process's pages of one generation, least recently used dropped first."""
+
+    def __init__(self, limit_bytes: int):
+        self.limit = limit_bytes
+        self.token = None
+        self.pages: OrderedDict[str, Entry] = OrderedDict()
+        self.size = 0
+
+    def get(self, token: str, key: str) -> Entry | None:
+        if token != self.token:
+            return None
+        entry = self.pages.get(key)
+        if entry is not None:
+            self.pages.move_to_end(key)
+        return entry
+
+    def put(self, token: str, key: str, entry: Entry) -> None:
+        if token != self.token:  # a new generation: the old pages are all stale
+            self.token, self.pages, self.size = token, OrderedDict(), 0
+        if (old := self.pages.pop(key, None)) is not None:
+            self.size -= old.size
+        self.pages[key] = entry
+        self.size += entry.size
+        while self.size > self.limit and self.pages:
+            self.size -= self.pages.popitem(last=False)[1].size
 
 
 class PageCacheApp:
@@ -49,7 +94,8 @@ class PageCacheApp:
 
     def __init__(self, app: Callable):
         self.app = app
-        self.cache = caches["pages"]
+        self.local = LocalPages(settings.MASTHEAD_PAGE_CACHE_LOCAL_MB * 2**20)
+        self.shared = caches["pages"] if settings.MASTHEAD_PAGE_CACHE_SHARED else None
         # Static files and media have their own caching (whitenoise, nginx).
         prefixes = ("/admin/", "/preview/", settings.STATIC_URL, settings.MEDIA_URL)
         self.excluded = tuple(prefix for prefix in prefixes if prefix)
@@ -61,12 +107,17 @@ class PageCacheApp:
         key = self.key(environ)
         if key is None:
             return self.app(environ, start_response)
-        entry = self.cache.get(key)
+        token = generation.current()
+        entry = self.local.get(token, key)
+        if entry is None and self.shared is not None:
+            entry = self.shared.get(shared_key(token, key))
+            if entry is not None:
+                self.local.put(token, key, entry)
         if entry is not None and entry.expires > time.time():
-            return self.answer(entry, environ, start_response, "hit")
+            return answer(entry, environ, start_response, "hit")
         if environ["REQUEST_METHOD"] == "HEAD":
             return self.app(environ, start_response)  # no body worth storing
-        return self.render(key, environ, start_response)
+        return self.render(token, key, environ, start_response)
 
     def key(self, environ: dict) -> str | None:
         """Return the cache key of this request, or None when it must not be cached."""
@@ -77,19 +128,17 @@ class PageCacheApp:
         path = environ.get("PATH_INFO", "/")
         if path.startswith(self.excluded):
             return None
-        query = environ.get("QUERY_STRING", "")
         kept = ""
-        if query:
+        if query := environ.get("QUERY_STRING"):
             pairs = parse_qsl(query, keep_blank_values=True)
-            if any(name in BYPASS_QUERY for name, _ in pairs):
+            keep = KEPT_QUERY + SITEMAP_QUERY if path.endswith(".xml") else KEPT_QUERY
+            if any(name in BYPASS_QUERY and name not in keep for name, _ in pairs):
                 return None
-            kept = urlencode(sorted(p for p in pairs if p[0] in KEPT_QUERY))
+            kept = urlencode(sorted(p for p in pairs if p[0] in keep))
         host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
-        raw = f"{host}{path}?{kept}".encode("utf-8", "surrogateescape")
-        digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-        return f"page:{generation.current()}:{digest}"
+        return f"{host}{path}?{kept}"
 
-    def render(self, key: str, environ: dict, start_response: Callable):
+    def render(self, token: str, key: str, environ: dict, start_response: Callable):
         captured = {}
 
         def capture(status, headers, exc_info=None):
@@ -107,8 +156,11 @@ class PageCacheApp:
         if entry is None:
             start_response(status, headers)
             return [body]
-        self.cache.set(key, entry, timeout=max(int(entry.expires - time.time()), 1))
-        return self.answer(entry, environ, start_response, "miss")
+        self.local.put(token, key, entry)
+        if self.shared is not None:
+            timeout = max(int(entry.expires - time.time()), 1)
+            self.shared.set(shared_key(token, key), entry, timeout=timeout)
+        return answer(entry, environ, start_response, "miss")
 
     def entry(self, status: str, headers: list, body: bytes) -> Entry | None:
         """Return what to store of a response, or None when it is not public."""
@@ -125,7 +177,6 @@ class PageCacheApp:
             f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
         )
         etag = etag if etag.startswith("W/") else f"W/{etag}"
-        kept = [(n, v) for n, v in kept if n.lower() != "etag"] + [("ETag", etag)]
         vary = [v.strip() for v in names.get("vary", "").split(",") if v.strip()]
         bodies = {"identity": body}
         if names.get("content-type", "").startswith(COMPRESSIBLE) and (
@@ -133,11 +184,18 @@ class PageCacheApp:
         ):
             bodies["gzip"] = gzip.compress(body, compresslevel=6, mtime=0)
             bodies["br"] = brotli.compress(body, quality=5)
-        if len(bodies) > 1:
             vary.append("Accept-Encoding")
+        common = [*kept, ("ETag", etag)]
         if vary:
-            kept.append(("Vary", ", ".join(vary)))
-        return Entry(status, kept, etag, self.expires_at(), bodies)
+            common.append(("Vary", ", ".join(vary)))
+        variants = {}
+        for encoding, data in bodies.items():
+            sent = list(common)
+            if encoding != "identity":
+                sent.append(("Content-Encoding", encoding))
+            sent.append(("Content-Length", str(len(data))))
+            variants[encoding] = (sent, data)
+        return Entry(status, etag, self.expires_at(), variants, common)
 
     def expires_at(self) -> float:
         """Return when pages rendered now stop being true by the clock alone."""
@@ -150,29 +208,33 @@ class PageCacheApp:
             self.expiry_memo = memo = (token, at)
         return memo[1]
 
-    def answer(self, entry: Entry, environ, start_response, outcome: str):
-        headers = [*entry.headers, ("X-Masthead-Cache", outcome)]
-        if matches(environ.get("HTTP_IF_NONE_MATCH", ""), entry.etag):
-            start_response("304 Not Modified", headers)
-            return [b""]
+
+def shared_key(token: str, key: str) -> str:
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=16)
+    return f"page:{token}:{digest.hexdigest()}"
+
+
+def answer(entry: Entry, environ: dict, start_response: Callable, outcome: str):
+    """Send a stored page, in the encoding the reader accepts, or a 304."""
+    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    if if_none_match and matches(if_none_match, entry.etag):
+        start_response(
+            "304 Not Modified", [*entry.not_modified, ("X-Masthead-Cache", outcome)]
+        )
+        return [b""]
+    headers, body = entry.variants["identity"]
+    if len(entry.variants) > 1:
         accepted = environ.get("HTTP_ACCEPT_ENCODING", "")
-        encoding = "identity"
-        for candidate in ("br", "gzip"):
-            if candidate in entry.bodies and candidate in accepted:
-                encoding = candidate
+        for encoding in ENCODINGS:
+            if encoding in accepted:
+                headers, body = entry.variants[encoding]
                 break
-        body = entry.bodies[encoding]
-        if encoding != "identity":
-            headers.append(("Content-Encoding", encoding))
-        headers.append(("Content-Length", str(len(body))))
-        start_response(entry.status, headers)
-        return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
+    start_response(entry.status, [*headers, ("X-Masthead-Cache", outcome)])
+    return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
 
 def matches(if_none_match: str, etag: str) -> bool:
     """Return whether an If-None-Match header names `etag` (weak comparison)."""
-    if not if_none_match:
-        return False
     wanted = etag.removeprefix("W/")
     return any(
         tag.strip() == "*" or tag.strip().removeprefix("W/") == wanted

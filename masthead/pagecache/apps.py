@@ -1,4 +1,9 @@
-"""The page cache app: bumps the content generation when readers' content changes."""
+"""The page cache app: notes every change readers could see, once it commits.
+
+Each change bumps the content generation (every cached page is then stale)
+and adds a row to the change log (`Change`), from which publish-files learns
+which files to rewrite.
+"""
 
 from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -24,17 +29,31 @@ class PageCacheConfig(AppConfig):
         post_delete.connect(content_changed, sender=Comment, dispatch_uid=Comment)
 
 
-def content_changed(**kwargs):
+def what_changed(instance) -> tuple[str, int | None]:
+    """Return the change log's (kind, id) for a saved or deleted `instance`."""
+    from masthead.pagecache.models import Change
+
+    name = type(instance)._meta.model_name
+    if name in ("article", "articleauthor", "comment"):
+        return Change.Kind.ARTICLE, getattr(instance, "article_id", instance.pk)
+    if name in ("author", "authorlink"):
+        return Change.Kind.AUTHOR, getattr(instance, "author_id", instance.pk)
+    if name == "tag":
+        return Change.Kind.TAG, instance.pk
+    return Change.Kind.SITE, None
+
+
+def content_changed(instance, **kwargs):
     from masthead.pagecache import generation
 
-    generation.bump()
+    generation.changed(*what_changed(instance))
 
 
 def comment_saved(instance, created, **kwargs):
-    """Bump for a comment readers may see; a new held or spam comment changes nothing.
+    """Note a comment readers may see; a new held or spam comment changes nothing.
 
     So a flood of comment posts, all held, never empties the cache.
     """
     if created and instance.status != instance.Status.APPROVED:
         return
-    content_changed()
+    content_changed(instance)

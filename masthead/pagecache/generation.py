@@ -75,3 +75,21 @@ def current() -> str:
 def bump() -> None:
     """Start a new generation once the current transaction commits."""
     transaction.on_commit(store().bump, robust=True)
+
+
+def changed(kind: str, object_id: int | None = None) -> None:
+    """Log a change readers could see, and start a new generation on commit."""
+    from masthead.pagecache.models import Change
+
+    Change.objects.create(kind=kind, object_id=object_id)
+    bump()
+
+
+def articles_changed(article_ids) -> None:
+    """Log changes to many articles at once (a bulk update sends no signal)."""
+    from masthead.pagecache.models import Change
+
+    Change.objects.bulk_create(
+        [Change(kind=Change.Kind.ARTICLE, object_id=pk) for pk in article_ids]
+    )
+    bump()

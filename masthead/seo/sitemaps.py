@@ -12,7 +12,7 @@ from django.db.models import Max, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from masthead.articles.models import Article, Section, Tag
+from masthead.articles.models import Article, Section, Tag, article_path
 from masthead.authors.models import Author
 from masthead.pages.models import Page
 
@@ -22,7 +22,20 @@ def article_date():
     return Coalesce("updated_at", "published_at")
 
 
-class ArticleSitemap(Sitemap):
+class MastheadSitemap(Sitemap):
+    def entries(self, start: int, stop: int):
+        """Yield (path, lastmod) of items `start` to `stop`, for a sitemap file."""
+        for item in self.items()[start:stop]:
+            yield item.get_absolute_url(), self.lastmod(item)
+
+
+class ArticleSitemap(MastheadSitemap):
+    def entries(self, start: int, stop: int):
+        # Tuples, not model instances: a file lists up to 50,000 articles.
+        rows = self.items().values_list("slug", "published_at", "updated_at")
+        for slug, published_at, updated_at in rows[start:stop]:
+            yield article_path(slug, published_at), updated_at or published_at
+
     def items(self):
         return (
             Article.objects.published()
@@ -39,7 +52,7 @@ class ArticleSitemap(Sitemap):
         ]
 
 
-class ListingSitemap(Sitemap):
+class ListingSitemap(MastheadSitemap):
     """Sections, authors or tags with a published article, dated by their newest."""
 
     model = None
@@ -77,7 +90,7 @@ class TagSitemap(ListingSitemap):
     model = Tag
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(MastheadSitemap):
     def items(self):
         return Page.objects.published().order_by("position", "pk")
 

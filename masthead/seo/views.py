@@ -1,42 +1,88 @@
 """robots.txt and the sitemaps, with no empty sitemap ever served."""
 
+import math
+from xml.sax.saxutils import escape
+
 from django.conf import settings
-from django.contrib.sitemaps import views as sitemap_views
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from masthead.pagecache.memo import per_generation
 from masthead.seo.sitemaps import SITEMAPS, news_articles
+from masthead.templatetags.masthead import iso_datetime
+
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-def filled_sitemaps() -> dict:
-    """Return the sitemaps with at least one URL: an empty urlset is invalid."""
-    sitemaps = {name: sitemap_class() for name, sitemap_class in SITEMAPS.items()}
-    return {
-        name: sitemap for name, sitemap in sitemaps.items() if sitemap.paginator.count
-    }
+def sitemap_summary() -> dict[str, tuple[int, object]]:
+    """Return, per kind with at least one URL, its URL count and newest lastmod.
+
+    An empty urlset is invalid, so kinds with nothing to list are left out.
+    Counting and dating every section, author and tag takes joins over the
+    whole site: done once per content generation.
+    """
+
+    def summary():
+        found = {}
+        for name, sitemap_class in SITEMAPS.items():
+            sitemap = sitemap_class()
+            if count := sitemap.paginator.count:
+                found[name] = (count, sitemap.get_latest_lastmod())
+        return found
+
+    return per_generation("sitemaps", summary)
+
+
+def xml_response(lines: list[str]) -> HttpResponse:
+    return HttpResponse("".join(lines), content_type="application/xml")
 
 
 @require_GET
 def sitemap_index(request):
     """List the sitemap files, one per kind and page of 50,000."""
-    return sitemap_views.index(
-        request,
-        filled_sitemaps(),
-        template_name="seo/sitemap_index.xml",
-        sitemap_url_name="seo:sitemap-section",
-    )
+    base = request.build_absolute_uri("/").rstrip("/")
+    lines = [XML_DECLARATION, f'<sitemapindex xmlns="{SITEMAP_NS}">\n']
+    for name, (count, lastmod) in sitemap_summary().items():
+        location = base + reverse("seo:sitemap-section", kwargs={"section": name})
+        pages = math.ceil(count / SITEMAPS[name].limit)
+        for page in range(1, pages + 1):
+            suffix = f"?p={page}" if page > 1 else ""
+            lines.append(f"<sitemap><loc>{escape(location + suffix)}</loc>")
+            if lastmod:
+                lines.append(f"<lastmod>{iso_datetime(lastmod)}</lastmod>")
+            lines.append("</sitemap>\n")
+    lines.append("</sitemapindex>\n")
+    return xml_response(lines)
 
 
 @require_GET
 def sitemap_section(request, section):
-    """Serve one sitemap file; 404 for a kind that has nothing to list."""
-    sitemaps = filled_sitemaps()
-    if section not in sitemaps:
+    """Serve one sitemap file; 404 for a kind that has nothing to list.
+
+    Written as plain strings, not through a template: a file holds up to
+    50,000 URLs.
+    """
+    summary = sitemap_summary()
+    if section not in summary:
         raise Http404("No such sitemap")
-    return sitemap_views.sitemap(
-        request, sitemaps, section=section, template_name="seo/sitemap.xml"
-    )
+    sitemap = SITEMAPS[section]()
+    page = request.GET.get("p", "1")
+    pages = math.ceil(summary[section][0] / sitemap.limit)
+    if not page.isdigit() or not 1 <= int(page) <= pages:
+        raise Http404("No such sitemap page")
+    start = (int(page) - 1) * sitemap.limit
+    base = request.build_absolute_uri("/").rstrip("/")
+    lines = [XML_DECLARATION, f'<urlset xmlns="{SITEMAP_NS}">\n']
+    for path, lastmod in sitemap.entries(start, start + sitemap.limit):
+        lines.append(f"<url><loc>{escape(base + path)}</loc>")
+        if lastmod:
+            lines.append(f"<lastmod>{iso_datetime(lastmod)}</lastmod>")
+        lines.append("</url>\n")
+    lines.append("</urlset>\n")
+    return xml_response(lines)
 
 
 @require_GET

@@ -78,7 +78,9 @@ def demo_server(tmp_path_factory):
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(base, server, var_dir / "serve.log")
-        yield type("DemoSite", (), {"url": base, "demo_output": demo.stdout})
+        yield type(
+            "DemoSite", (), {"url": base, "demo_output": demo.stdout, "env": env}
+        )
     finally:
         server.terminate()
         try:

@@ -10,9 +10,7 @@ from wsgiref.util import setup_testing_defaults
 import brotli
 import pytest
 from django.core.cache import caches
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from django.utils import timezone
 
 from masthead.articles.models import Article
@@ -45,11 +43,8 @@ class Response:
 
 
 @pytest.fixture
-def app():
+def app(in_process_requests):
     """Return a GET through the cache and Django, as a WSGI server would call it."""
-    # As Django's test client does: the test's connection must outlive a request.
-    for signal in (request_started, request_finished):
-        signal.disconnect(close_old_connections)
     caches["pages"].clear()
     cached = PageCacheApp(get_wsgi_application())
 
@@ -69,8 +64,6 @@ def app():
 
     yield get
     caches["pages"].clear()
-    for signal in (request_started, request_finished):
-        signal.connect(close_old_connections)
 
 
 def test_second_request_is_a_hit_with_the_same_page(app, make_article):
@@ -110,6 +103,22 @@ def test_unknown_query_strings_share_one_entry(app, make_article):
     app("/")
     assert app("/?utm_source=x&fbclid=1").outcome == "hit"
     assert app("/?replytocom=5").outcome == "miss"  # its own page: form under it
+
+
+def test_sitemap_pages_are_cached_apart(app, make_article):
+    make_article()
+    app("/sitemap-articles.xml")
+    assert app("/sitemap-articles.xml?p=1").outcome == "miss"
+    assert app("/sitemap-articles.xml?p=1").outcome == "hit"
+    assert app("/sitemap-articles.xml").outcome == "hit"
+
+
+def test_old_wordpress_ids_reach_django_and_unknown_ones_are_404(app, make_article):
+    make_article()
+    app("/")
+    for query in ("p=10", "page_id=20", "attachment_id=30"):
+        response = app(f"/?{query}")
+        assert (response.status, response.outcome) == (404, None), query
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,153 @@
+"""Which addresses publish-files writes, in the order readers need them.
+
+A `Target` is an address and, for an article page, the article's id (so the
+files of an article that moved or went away can be found again). Orders put
+the largest audiences first: the home page and feeds, then articles newest
+first, listing first pages, then deeper pages and the sitemaps.
+"""
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from masthead.articles.models import Article, Section, Tag, article_path
+from masthead.authors.models import Author
+from masthead.pagecache.models import Change
+from masthead.pages.models import Page
+from masthead.seo.sitemaps import SITEMAPS
+
+FRONT = ["/", "/feed/", "/feed/atom/", "/feed.json", "/sitemap-news.xml"]
+BACK = ["/sitemap.xml", "/comments/feed/", "/comments/feed/atom/", "/robots.txt"]
+SITEMAP_FILES = [f"/sitemap-{name}.xml" for name in SITEMAPS]
+LATEST_COUNT_CHECKED = settings.MASTHEAD_ARTICLES_LATEST_COUNT + 1
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str
+    article_id: int | None = None
+
+
+def plain(paths: Iterable[str]) -> list[Target]:
+    return [Target(path) for path in paths]
+
+
+def pages_of(listing: str, count: int) -> list[str]:
+    """Return the addresses of every page of a listing of `count` articles."""
+    pages = max(1, math.ceil(count / settings.MASTHEAD_ARTICLES_PER_PAGE))
+    return [listing] + [f"{listing}page/{n}/" for n in range(2, pages + 1)]
+
+
+def published_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status": Article.Status.PUBLISHED,
+                f"{prefix}published_at__lte": timezone.now()})  # fmt: skip
+
+
+class Listings:
+    """Every listing (home, sections, tags, authors) and its number of articles."""
+
+    def __init__(self):
+        published = Article.objects.published()
+        has_lead = published.filter(is_lead=True).exists() or published.exists()
+        self.home = published.count() - int(has_lead)  # the lead is shown apart
+        self.sections = self.counted(Section, "articles__")
+        self.tags = self.counted(Tag, "articles__")
+        self.authors = self.counted(Author, "articles__")
+
+    @staticmethod
+    def counted(model, prefix: str) -> dict:
+        rows = model.objects.annotate(n=Count("pk", filter=published_q(prefix))).filter(
+            n__gt=0
+        )
+        return {item.get_absolute_url(): item.n for item in rows}
+
+    def first_pages(self, urls: Iterable[str]) -> list[str]:
+        """Page 1 and the feeds of each listing at `urls`."""
+        return [
+            path for url in urls for path in (url, f"{url}feed/", f"{url}feed/atom/")
+        ]
+
+    def deeper_pages(self, urls: Iterable[str], counts: dict) -> list[str]:
+        return [path for url in urls for path in pages_of(url, counts[url])[1:]]
+
+    def all_urls(self) -> dict:
+        return {**self.sections, **self.tags, **self.authors}
+
+
+def article_targets(articles) -> list[Target]:
+    """Article pages of `articles` (a QuerySet), newest first."""
+    rows = articles.newest_first().values_list("pk", "slug", "published_at")
+    return [Target(article_path(slug, at), pk) for pk, slug, at in rows]
+
+
+def everything() -> Iterator[Target]:
+    """Every public address, the largest audiences first."""
+    listings = Listings()
+    listing_urls = listings.all_urls()
+    yield from plain(FRONT)
+    yield from article_targets(Article.objects.published())
+    yield from plain(listings.first_pages(listing_urls))
+    yield from plain(page.get_absolute_url() for page in Page.objects.published())
+    yield from plain(pages_of("/", listings.home)[1:])
+    yield from plain(listings.deeper_pages(listing_urls, listing_urls))
+    yield from plain(SITEMAP_FILES + BACK)
+
+
+def latest_ids() -> set[int]:
+    """The newest articles: those whose change alters every "Latest articles" box."""
+    articles = Article.objects.published().newest_first()
+    return set(articles.values_list("pk", flat=True)[:LATEST_COUNT_CHECKED])
+
+
+def affected(
+    changes: list[Change], previous_latest: set[int]
+) -> Iterator[Target] | None:
+    """Return the addresses `changes` affect, largest audiences first.
+
+    None means everything: a section or static page changed (menus are on
+    every page). Article ids include articles that no longer exist or are
+    no longer public: their files are removed when they answer 404.
+    """
+    kinds: dict[str, set] = {}
+    for change in changes:
+        kinds.setdefault(change.kind, set()).add(change.object_id)
+    if Change.Kind.SITE in kinds:
+        return None
+    return affected_targets(kinds, previous_latest)
+
+
+def affected_targets(kinds: dict[str, set], previous_latest: set[int]):
+    article_ids = set(kinds.get(Change.Kind.ARTICLE, ()))
+    author_ids = kinds.get(Change.Kind.AUTHOR, set())
+    tag_ids = kinds.get(Change.Kind.TAG, set())
+    published = Article.objects.published()
+    article_ids |= set(
+        published.filter(Q(authors__in=author_ids) | Q(tags__in=tag_ids))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    listings = Listings()
+    touched = published.filter(pk__in=article_ids)
+    urls = {section.get_absolute_url() for section in Section.objects.filter(
+        articles__in=touched)}  # fmt: skip
+    urls |= {tag.get_absolute_url() for tag in Tag.objects.filter(
+        Q(articles__in=touched) | Q(pk__in=tag_ids))}  # fmt: skip
+    urls |= {author.get_absolute_url() for author in Author.objects.filter(
+        Q(articles__in=touched) | Q(pk__in=author_ids))}  # fmt: skip
+    all_urls = listings.all_urls()
+    urls = sorted(url for url in urls if url in all_urls)
+
+    yield from plain(FRONT)
+    yield from article_targets(touched)
+    yield from (Target(None, pk) for pk in article_ids)  # old addresses, if any
+    yield from plain(listings.first_pages(urls))
+    if article_ids & (previous_latest | latest_ids()):
+        # The "Latest articles" box of every article page changed.
+        yield from article_targets(published.exclude(pk__in=article_ids))
+    yield from plain(pages_of("/", listings.home)[1:])
+    yield from plain(listings.deeper_pages(urls, all_urls))
+    yield from plain(SITEMAP_FILES + BACK)

@@ -1,0 +1,184 @@
+"""Render addresses through Django and write them as files, only when changed.
+
+Each page is asked of Django exactly as a reader's request would be (same
+middleware, same views), for the site's public host. What Django marks public
+(Cache-Control: public) is written; an address that now answers 404 or a
+redirect has its files removed, so nginx falls back to Masthead for it.
+
+The manifest (DIR/.masthead-files.json) remembers each address's files, the
+hash of its body and, for an article page, the article's id.
+"""
+
+import gzip
+import hashlib
+import io
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import urlsplit
+from wsgiref.util import setup_testing_defaults
+
+import brotli
+from django.conf import settings
+from django.core.handlers.wsgi import WSGIHandler
+
+from masthead.publishing.targets import Target
+
+MANIFEST = ".masthead-files.json"
+EXTENSIONS = {
+    "text/html": "html",
+    "application/rss+xml": "rss",
+    "application/atom+xml": "atom",
+    "application/feed+json": "json",
+    "application/json": "json",
+    "application/xml": "xml",
+    "text/plain": "txt",
+}
+COMPRESSED_FROM = 256
+
+
+def file_for(path: str, content_type: str) -> str:
+    """Return the file, relative to DIR, that holds the page at `path`.
+
+    /a/b/ is a folder whose index file is named by the type (index.html,
+    index.rss, index.atom): nginx's try_files looks for each in turn.
+    """
+    if ".." in path.split("/") or not path.startswith("/"):
+        raise ValueError(f"not a site path: {path!r}")
+    if not path.endswith("/"):
+        return path.lstrip("/")
+    extension = EXTENSIONS.get(content_type.split(";")[0].strip(), "html")
+    return f"{path.lstrip('/')}index.{extension}"
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp{os.getpid()}")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+
+
+class Publisher:
+    """Write addresses under `root`, as the site at MASTHEAD_SITE_URL serves them."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        self.handler = WSGIHandler()
+        site = urlsplit(settings.MASTHEAD_SITE_URL)
+        self.host, self.scheme = site.netloc, site.scheme or "https"
+        self.manifest: dict[str, dict] = {}
+        if (root / MANIFEST).exists():
+            self.manifest = json.loads((root / MANIFEST).read_text())
+        self.article_paths: dict[int, set[str]] = {}
+        for path, entry in self.manifest.items():
+            if entry.get("article"):
+                self.article_paths.setdefault(entry["article"], set()).add(path)
+
+    def render(self, path: str) -> tuple[int, dict, bytes]:
+        """Return status, headers and body of GET `path`, as a reader gets it."""
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "",
+                   "HTTP_HOST": self.host, "wsgi.url_scheme": self.scheme,
+                   "SERVER_PORT": "443" if self.scheme == "https" else "80",
+                   "wsgi.input": io.BytesIO(b"")}  # fmt: skip
+        setup_testing_defaults(environ)
+        seen = {}
+
+        def start_response(status, headers, exc_info=None):
+            seen["status"], seen["headers"] = status, headers
+
+        result = self.handler(environ, start_response)
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        headers = {name.lower(): value for name, value in seen["headers"]}
+        return int(seen["status"].split()[0]), headers, body
+
+    def publish(self, target: Target) -> str:
+        """Write, keep or remove the files of `target`; return what was done."""
+        if target.path is None:  # an article's earlier addresses
+            paths = sorted(self.article_paths.get(target.article_id, ()))
+            outcomes = [self.publish(Target(path, target.article_id)) for path in paths]
+            return "removed" if "removed" in outcomes else "unchanged"
+        status, headers, body = self.render(target.path)
+        public = "public" in headers.get("cache-control", "")
+        if status != 200 or not public:
+            return "removed" if self.remove(target.path) else "skipped"
+        digest = hashlib.blake2b(body, digest_size=16).hexdigest()
+        name = file_for(target.path, headers.get("content-type", "text/html"))
+        entry = self.manifest.get(target.path)
+        if entry and entry["hash"] == digest and (self.root / name).exists():
+            return "unchanged"
+        if entry and entry["file"] != name:
+            self.remove(target.path)
+        write_atomically(self.root / name, body)
+        compressed = len(body) >= COMPRESSED_FROM
+        for suffix, packed in (
+            (".gz", lambda: gzip.compress(body, compresslevel=9, mtime=0)),
+            (".br", lambda: brotli.compress(body, quality=9)),
+        ):
+            if compressed:
+                write_atomically(self.root / f"{name}{suffix}", packed())
+            else:
+                (self.root / f"{name}{suffix}").unlink(missing_ok=True)
+        self.manifest[target.path] = {"file": name, "hash": digest,
+                                      "article": target.article_id}  # fmt: skip
+        if target.article_id:
+            self.article_paths.setdefault(target.article_id, set()).add(target.path)
+        return "written"
+
+    def remove(self, path: str) -> bool:
+        """Remove the files of `path`; return whether there were any."""
+        entry = self.manifest.pop(path, None)
+        if entry is None:
+            return False
+        for suffix in ("", ".gz", ".br"):
+            (self.root / f"{entry['file']}{suffix}").unlink(missing_ok=True)
+        if entry.get("article"):
+            self.article_paths.get(entry["article"], set()).discard(path)
+        return True
+
+    def publish_all(self, targets: Iterable[Target]) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for target in targets:
+            outcome = self.publish(target)
+            counts[outcome] = counts.get(outcome, 0) + 1
+        return counts
+
+    def prune(self, kept: set[str]) -> int:
+        """Remove the files of every address not in `kept` (a full build's set)."""
+        gone = [path for path in self.manifest if path not in kept]
+        for path in gone:
+            self.remove(path)
+        return len(gone)
+
+    def save(self) -> None:
+        write_atomically(self.root / MANIFEST, json.dumps(self.manifest).encode())
+
+    def copy_assets(self) -> int:
+        """Copy static files and media into DIR; return how many files were copied."""
+        copied = 0
+        for source, name in ((settings.STATIC_ROOT, "static"),
+                             (settings.MEDIA_ROOT, "media")):  # fmt: skip
+            source = Path(source)
+            if not source.is_dir():
+                continue
+            for file in source.rglob("*"):
+                if not file.is_file():
+                    continue
+                target = self.root / name / file.relative_to(source)
+                stat = file.stat()
+                if (
+                    target.exists()
+                    and target.stat().st_size == stat.st_size
+                    and (target.stat().st_mtime >= stat.st_mtime)
+                ):
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(file, target)
+                copied += 1
+        return copied

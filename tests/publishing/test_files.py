@@ -1,0 +1,131 @@
+"""publish-files: the site written as files, then kept current change by change."""
+
+import gzip
+
+import brotli
+import pytest
+
+from masthead.articles.models import Article
+from masthead.articles.services import article_publish, article_unpublish
+from masthead.comments.models import Comment
+from masthead.comments.services import comments_moderate
+from masthead.publishing.build import Watcher, build_all
+from masthead.publishing.writer import file_for
+
+
+@pytest.fixture
+def site_dir(tmp_path, settings, in_process_requests):
+    settings.MASTHEAD_SITE_URL = "https://news.example.org"
+    settings.ALLOWED_HOSTS = ["news.example.org"]
+    settings.STATIC_ROOT = tmp_path / "collected"
+    (tmp_path / "collected" / "masthead").mkdir(parents=True)
+    (tmp_path / "collected" / "masthead" / "site.css").write_text("body{}")
+    return tmp_path / "site"
+
+
+def read(site_dir, path, content_type="text/html") -> str:
+    return (site_dir / file_for(path, content_type)).read_text()
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type", "expected"),
+    [
+        ("/", "text/html; charset=utf-8", "index.html"),
+        ("/2026/11/24/a-story/", "text/html", "2026/11/24/a-story/index.html"),
+        ("/feed/", "application/rss+xml; charset=utf-8", "feed/index.rss"),
+        ("/feed/atom/", "application/atom+xml", "feed/atom/index.atom"),
+        ("/feed.json", "application/feed+json", "feed.json"),
+        ("/sitemap.xml", "application/xml", "sitemap.xml"),
+    ],
+)
+def test_each_address_has_one_file_nginx_can_find(path, content_type, expected):
+    assert file_for(path, content_type) == expected
+
+
+def test_a_path_cannot_leave_the_folder():
+    with pytest.raises(ValueError):
+        file_for("/../../etc/passwd/", "text/html")
+
+
+def test_full_build_writes_what_readers_get(site_dir, client, make_article, settings):
+    article = make_article("Harbour reopens", tags=["Ports"])
+    draft = make_article("Not yet", status=Article.Status.DRAFT)
+    counts = build_all(site_dir, processes=1, report=lambda _: None)
+    assert counts["written"] > 10
+    url = article.get_absolute_url()
+    page = read(site_dir, url)
+    served = client.get(url, HTTP_HOST="news.example.org", secure=True)
+    assert page == served.content.decode()
+    assert "Harbour reopens" in read(site_dir, "/")
+    assert "Harbour reopens" in read(site_dir, "/feed/", "application/rss+xml")
+    assert "https://news.example.org" + url in read(site_dir, "/sitemap-articles.xml")
+    assert (site_dir / "static" / "masthead" / "site.css").exists()
+    name = site_dir / file_for(url, "text/html")
+    assert (
+        gzip.decompress(name.with_name("index.html.gz").read_bytes()) == page.encode()
+    )
+    assert (
+        brotli.decompress(name.with_name("index.html.br").read_bytes()) == page.encode()
+    )
+    assert not (site_dir / file_for(draft.get_preview_url(), "text/html")).exists()
+    assert not (site_dir / "admin").exists()
+    # Nothing changed: a second build writes nothing.
+    again = build_all(site_dir, processes=1, report=lambda _: None)
+    assert again.get("written", 0) == 0
+
+
+@pytest.fixture
+def watcher(site_dir, make_article):
+    make_article("Older report")
+    return Watcher(site_dir, processes=1, report=lambda _: None)
+
+
+def test_nothing_changed_nothing_written(watcher):
+    assert watcher.step() is None
+
+
+def test_a_publication_reaches_the_files(watcher, site_dir, make_article):
+    old = Article.objects.get()
+    new = make_article("Dam holds", status=Article.Status.DRAFT, section=old.section)
+    watcher.step()
+    article_publish(article=Article.objects.get(pk=new.pk))
+    counts = watcher.step()
+    assert counts["written"] >= 4
+    new.refresh_from_db()
+    assert "Dam holds" in read(site_dir, new.get_absolute_url())
+    assert "Dam holds" in read(site_dir, "/")
+    assert "Dam holds" in read(site_dir, "/feed/", "application/rss+xml")
+    assert "Dam holds" in read(site_dir, old.section.get_absolute_url())
+    # The older article's "Latest articles" box names the new one.
+    assert "Dam holds" in read(site_dir, old.get_absolute_url())
+
+
+def test_unpublishing_removes_the_files(watcher, site_dir):
+    article = Article.objects.get()
+    path = site_dir / file_for(article.get_absolute_url(), "text/html")
+    assert path.exists()
+    article_unpublish(article=article)
+    watcher.step()
+    assert not path.exists()
+    assert not path.with_name("index.html.gz").exists()
+    assert "Older report" not in read(site_dir, "/")
+
+
+def test_an_approved_comment_rewrites_its_article_only(watcher, site_dir, make_comment):
+    article = Article.objects.get()
+    held = make_comment(article, status=Comment.Status.PENDING, body="Well said.")
+    assert watcher.step() is None  # a held comment changes no page
+    comments_moderate(comments=[held], status=Comment.Status.APPROVED)
+    counts = watcher.step()
+    assert "Well said." in read(site_dir, article.get_absolute_url())
+    assert counts["written"] < 15
+
+
+def test_an_author_rename_reaches_their_articles(watcher, site_dir):
+    article = Article.objects.get()
+    author = article.byline[0]
+    author.name = "Renamed Writer"
+    author.save()
+    watcher.step()
+    assert "Renamed Writer" in read(site_dir, article.get_absolute_url())
+    assert "Renamed Writer" in read(site_dir, author.get_absolute_url())
