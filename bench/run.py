@@ -1,0 +1,357 @@
+"""Load-test Masthead with wrk against a real server, with nginx as the yardstick.
+
+Usage (the site is the one the environment names: MASTHEAD_VAR_DIR and
+DATABASE_URL, as for `masthead serve`):
+
+    python bench/run.py [--duration 10] [--connections 16] [--demo]
+
+--demo builds a throwaway demo site first. The runner starts, on 127.0.0.1:
+
+- nginx (Debian's package) serving a saved copy of the article page as a
+  static file: the reference every figure is divided by, measured in the
+  same run because this machine is shared and noisy;
+- `masthead serve` with the page cache (hits), and a second one with
+  MASTHEAD_PAGE_CACHE=false, so every request renders (misses);
+- when --files DIR is given, nginx serving `masthead publish-files DIR`
+  with deploy/nginx.conf's rules.
+
+and runs `wrk -t2 -c16` against each page, printing requests/s, p50, p99 and
+the ratio to nginx. It also times how long a newly published article takes
+to reach the home page, and reads each server process's resident memory.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import ExitStack
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+NGINX_PORT, CACHED_PORT, UNCACHED_PORT, FILES_PORT = 8781, 8782, 8783, 8784
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+NGINX_CONF = """
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log;
+daemon off;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy;
+  fastcgi_temp_path {tmp}/fastcgi; uwsgi_temp_path {tmp}/uwsgi;
+  scgi_temp_path {tmp}/scgi;
+  default_type text/html;
+  server {{
+    listen 127.0.0.1:{port};
+    root {root};
+  }}
+}}
+"""
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"no answer from {url} within {seconds} s")
+
+
+def start(stack: ExitStack, command: list[str], env: dict, log: Path):
+    process = subprocess.Popen(
+        command, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        start_new_session=True, cwd=ROOT,
+    )  # fmt: skip
+
+    def stop():
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=10)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(process.pid, signal.SIGKILL)
+
+    stack.callback(stop)
+    return process
+
+
+def masthead(stack, env, port, tmp, name, workers, threads=None):
+    command = [PYTHON, "-m", "masthead", "serve", "--bind", f"127.0.0.1:{port}",
+               "--workers", str(workers), "--no-collectstatic"]  # fmt: skip
+    if threads:
+        command += ["--threads", str(threads)]
+    process = start(stack, command, env, tmp / f"{name}.log")
+    wait_for(f"http://127.0.0.1:{port}/robots.txt")
+    return process
+
+
+def nginx(stack, tmp: Path, root: Path, port: int, conf: str | None = None):
+    conf_path = tmp / f"nginx-{port}.conf"
+    conf_path.write_text(conf or NGINX_CONF.format(tmp=tmp, root=root, port=port))
+    process = start(stack, ["nginx", "-c", str(conf_path)], os.environ.copy(),
+                    tmp / f"nginx-{port}.log")  # fmt: skip
+    wait_for(f"http://127.0.0.1:{port}/")
+    return process
+
+
+def wrk(url: str, duration: int, connections: int, script: Path | None = None):
+    """Run wrk; return requests/s, p50 and p99 in milliseconds, and non-2xx count."""
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency",
+               "-H", "Accept-Encoding: gzip, br"]  # fmt: skip
+    if script:
+        command += ["-s", str(script)]
+    output = subprocess.run(
+        [*command, url], capture_output=True, text=True, check=True
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
+
+    def percentile(p):
+        value, unit = re.search(
+            rf"^\s+{p}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M
+        ).groups()
+        return float(value) * UNITS[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    return {"rps": rate, "p50_ms": percentile(50), "p99_ms": percentile(99),
+            "non_2xx": int(errors[1]) if errors else 0}  # fmt: skip
+
+
+def resident_mb(pid: int) -> float:
+    """Return the largest resident set of `pid`'s process group, in MB."""
+    largest = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+            if os.getpgid(int(status.parent.name)) != pid:
+                continue
+        except (OSError, ProcessLookupError):
+            continue
+        if found := re.search(r"VmRSS:\s+(\d+) kB", text):
+            largest = max(largest, int(found[1]) / 1024)
+    return largest
+
+
+def site_urls() -> dict[str, str]:
+    """Pick the pages to measure from the site's own database."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db.models import Count
+
+    from masthead.articles.models import Article, Section
+
+    published = Article.objects.published()
+    article = (
+        published.filter(comment_count__gte=50).order_by("comment_count").first()
+        or published.order_by("-comment_count").first()
+    )
+    section = Section.objects.annotate(n=Count("articles")).order_by("-n").first()
+    per_page = settings.MASTHEAD_ARTICLES_PER_PAGE
+    in_section = published.filter(section=section).count()
+    deep = min(2000, max(in_section // per_page, 1))
+    section_url = section.get_absolute_url()
+    return {
+        "article": article.get_absolute_url(),
+        "article_id": str(article.pk),
+        "article_comments": str(article.comment_count),
+        "home": "/",
+        "section": section_url,
+        "section_deep": f"{section_url}page/{deep}/" if deep > 1 else section_url,
+        "section_deep_number": str(deep),
+        "feed": "/feed/",
+        "sitemap": "/sitemap.xml",
+        "articles": str(published.count()),
+    }
+
+
+def comment_script(tmp: Path, article_id: str) -> Path:
+    """A wrk script posting a different valid comment each request."""
+    script = tmp / "comment.lua"
+    script.write_text(f"""
+counter = 0
+request = function()
+  counter = counter + 1
+  local body = "author_name=Bench+Reader&email=reader" .. counter .. "%40example.net"
+    .. "&author_url=&homepage=&parent=&body=Comment+number+" .. counter
+    .. "+" .. math.random(1, 1000000000) .. "+about+the+council+vote."
+  return wrk.format("POST", "/comments/{article_id}/",
+    {{["Content-Type"] = "application/x-www-form-urlencoded"}}, body)
+end
+""")
+    return script
+
+
+def publish_latency(port: int) -> float:
+    """Publish an article now; return seconds until the home page shows it."""
+    from masthead.articles.models import Article, Section
+    from masthead.articles.services import article_publish
+    from masthead.authors.models import Author
+
+    headline = f"Bench publication {time.time_ns()}"
+    article = Article(
+        headline=headline, section=Section.objects.first(),
+        body_source="A paragraph written by the benchmark.", status="draft",
+    )  # fmt: skip
+    article.save()
+    article.bylines.create(author=Author.objects.first(), position=0)
+    # Warm the home page so the next change must invalidate a stored copy.
+    urllib.request.urlopen(f"http://127.0.0.1:{port}/").read()
+    started = time.monotonic()
+    article_publish(article=article)
+    while (
+        headline
+        not in urllib.request.urlopen(f"http://127.0.0.1:{port}/").read().decode()
+    ):
+        if time.monotonic() - started > 30:
+            return float("inf")
+        time.sleep(0.01)
+    elapsed = time.monotonic() - started
+    article.delete()
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Masthead load test (wrk).")
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, help="Python threads per worker")
+    parser.add_argument("--demo", action="store_true", help="build a demo site first")
+    parser.add_argument("--files", help="also measure nginx serving publish-files DIR")
+    parser.add_argument("--only", help="comma-separated cases to run")
+    parser.add_argument("--json", help="write the figures to this file")
+    args = parser.parse_args()
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool):
+            raise SystemExit(f"{tool} is missing: apt-get install {tool}")
+
+    with ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="mh-bench-")))
+        tmp.chmod(0o755)  # nginx's workers run as another user
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "masthead.settings",
+               "MASTHEAD_SECURE": "false",
+               "MASTHEAD_COMMENTS_RATE_LIMIT_IP": "off",
+               "MASTHEAD_COMMENTS_RATE_LIMIT_EMAIL": "off"}  # fmt: skip
+        if args.demo:
+            env["MASTHEAD_VAR_DIR"] = str(tmp / "var")
+            for step in (["migrate", "-v0"], ["demo"]):
+                subprocess.run([PYTHON, "-m", "masthead", *step], env=env, check=True,
+                               cwd=ROOT, stdout=subprocess.DEVNULL)  # fmt: skip
+        os.environ.update(env)
+        subprocess.run([PYTHON, "-m", "masthead", "collectstatic", "--noinput", "-v0"],
+                       env=env, check=True, cwd=ROOT)  # fmt: skip
+        urls = site_urls()
+        print(
+            f"site: {urls['articles']} published articles; article"
+            f" {urls['article']} with {urls['article_comments']} comments;"
+            f" section page {urls['section_deep_number']} is {urls['section_deep']}"
+        )
+
+        cached = masthead(stack, env, CACHED_PORT, tmp, "cached", args.workers,
+                          args.threads)  # fmt: skip
+        uncached = masthead(stack, {**env, "MASTHEAD_PAGE_CACHE": "false"},
+                            UNCACHED_PORT, tmp, "uncached", args.workers,
+                            args.threads)  # fmt: skip
+        static_root = tmp / "static-root"
+        static_root.mkdir()
+        page = urllib.request.urlopen(
+            f"http://127.0.0.1:{CACHED_PORT}{urls['article']}"
+        ).read()
+        (static_root / "index.html").write_bytes(page)
+        print(f"article page: {len(page) / 1024:.1f} KB")
+        nginx(stack, tmp, static_root, NGINX_PORT)
+
+        cases = [
+            ("nginx: the article as a static file", NGINX_PORT, "/", None),
+            ("article, cache hit", CACHED_PORT, urls["article"], None),
+            ("article, cache miss (full render)", UNCACHED_PORT, urls["article"], None),
+            ("home, cache hit", CACHED_PORT, "/", None),
+            ("home, cache miss", UNCACHED_PORT, "/", None),
+            ("section page 1, cache miss", UNCACHED_PORT, urls["section"], None),
+            (f"section page {urls['section_deep_number']}, cache miss", UNCACHED_PORT,
+             urls["section_deep"], None),
+            ("site feed, cache hit", CACHED_PORT, "/feed/", None),
+            ("site feed, cache miss", UNCACHED_PORT, "/feed/", None),
+            ("sitemap index, cache miss", UNCACHED_PORT, "/sitemap.xml", None),
+            ("comment post (held for moderation)", CACHED_PORT, "/",
+             comment_script(tmp, urls["article_id"])),
+        ]  # fmt: skip
+        if args.files:
+            conf = (ROOT / "deploy" / "nginx.conf").read_text()
+            conf = conf.replace("/srv/masthead/site", str(Path(args.files).resolve()))
+            conf = conf.replace("127.0.0.1:8000", f"127.0.0.1:{CACHED_PORT}")
+            conf = conf.replace("listen 80;", f"listen 127.0.0.1:{FILES_PORT};")
+            conf_path = tmp / "deploy.conf"
+            conf_path.write_text(conf)
+            nginx_files = (
+                NGINX_CONF.format(tmp=tmp, root=static_root, port=0)
+                .replace("  server {", f"  include {conf_path};\n  server {{", 1)
+                .replace("listen 127.0.0.1:0;", "listen 127.0.0.1:8785;")
+            )
+            nginx(stack, tmp, static_root, 8785, nginx_files)
+            cases.insert(1, ("nginx + publish-files: the article", FILES_PORT,
+                             urls["article"], None))  # fmt: skip
+        wanted = set(args.only.split(",")) if args.only else None
+
+        results = {}
+        reference = None
+        print(
+            f"\nwrk -t2 -c{args.connections} -d{args.duration}s"
+            f" (ratio: to nginx serving the same article as a file)"
+        )
+        print(f"{'case':<42} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>8}")
+        for name, port, path, script in cases:
+            if wanted and not any(w in name for w in wanted) and reference is not None:
+                continue
+            # Warm the server and the cache once, as readers would.
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}").read()
+            except OSError:
+                pass
+            figures = wrk(f"http://127.0.0.1:{port}{path}", args.duration,
+                          args.connections, script)  # fmt: skip
+            reference = reference or figures["rps"]
+            figures["ratio"] = figures["rps"] / reference
+            results[name] = figures
+            note = f"  ({figures['non_2xx']} non-2xx)" if figures["non_2xx"] else ""
+            print(
+                f"{name:<42} {figures['rps']:>9.0f} {figures['p50_ms']:>8.2f}"
+                f" {figures['p99_ms']:>8.2f} {figures['ratio']:>7.1%}{note}",
+                flush=True,
+            )
+
+        try:
+            latency = publish_latency(CACHED_PORT)
+        except OSError:
+            print((tmp / "cached.log").read_text()[-3000:])
+            raise
+        print(f"\nnew article on the home page after {latency * 1000:.0f} ms")
+        memory = {
+            "cached": resident_mb(cached.pid),
+            "uncached": resident_mb(uncached.pid),
+        }
+        print(
+            f"largest server process: {memory['cached']:.0f} MB (cache on),"
+            f" {memory['uncached']:.0f} MB (cache off)"
+        )
+        if args.json:
+            Path(args.json).write_text(json.dumps(
+                {"urls": urls, "results": results, "publish_seconds": latency,
+                 "resident_mb": memory}, indent=2))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
