@@ -10,6 +10,7 @@ cache; a page is then an index seek from its anchor ("keyset pagination"
 with page numbers). The anchors also give the number of pages, so no COUNT.
 """
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -77,20 +78,24 @@ def paginate(request, articles, number: int, *, listing: str) -> ListingPage:
     path, for the listing's links and its ``rel=prev/next`` tags.
     """
     per_page = settings.MASTHEAD_ARTICLES_PER_PAGE
-    anchors = listing_anchors(articles, per_page, listing)
-    if number > max(len(anchors), 1):
-        raise Http404("No such page")
-    if anchors:
+    ordered = articles.order_by("-published_at", "-pk")
+    if number == 1:
+        # The first page, the one most read and first rendered after a change,
+        # needs no anchors: the newest articles, and a count (an index scan).
+        count = per_generation(f"count:{listing}", ordered.count)
+        object_list = list(ordered[:per_page])
+    else:
+        anchors = listing_anchors(articles, per_page, listing)
+        if number > len(anchors):
+            raise Http404("No such page")
         published_at, pk = anchors[number - 1]
         start = Q(published_at__lt=published_at) | Q(
             published_at=published_at, pk__lte=pk
         )
-        object_list = list(articles.filter(start).order_by(
-            "-published_at", "-pk")[:per_page])  # fmt: skip
-    else:
-        object_list = []
-    count = (len(anchors) - 1) * per_page + len(object_list) if anchors else 0
-    page = ListingPage(number, object_list, Paginator(max(len(anchors), 1), count))
+        object_list = list(ordered.filter(start)[:per_page])
+        count = (len(anchors) - 1) * per_page + len(object_list)
+    pages = max(1, math.ceil(count / per_page))
+    page = ListingPage(number, object_list, Paginator(pages, count))
     listing_path = PAGE_SUFFIX.sub("", request.path)
     page.previous_url = page.has_previous() and page_url(listing_path, number - 1)
     page.next_url = page.has_next() and page_url(listing_path, number + 1)

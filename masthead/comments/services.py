@@ -4,6 +4,7 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import send_mail
 from django.db import transaction
@@ -20,6 +21,11 @@ from masthead.pagecache import generation
 logger = logging.getLogger(__name__)
 
 MODERATION_POLICIES = {"all", "known", "none"}
+
+
+# Posting a comment also erases expired personal data, at most this often: the
+# erasure scans every old comment, too slow to run on each post.
+PURGE_EVERY_SECONDS = 600
 
 
 def status_for(verdict: spam.Verdict, digest: str) -> str:
@@ -74,8 +80,11 @@ def comment_post(*, article: Article, data: dict, sender: spam.Sender) -> Commen
     comment.status = status_for(judgement.verdict, digest)
     comment.checks_flagged = ", ".join(judgement.flagged)
     comment.save()
-    articles_recount(article_ids=[article.pk])
-    personal_data_expire()
+    if comment.status == Comment.Status.APPROVED:
+        # A held comment changes no page: the cache and files stay as they are.
+        articles_recount(article_ids=[article.pk])
+    if cache.add("comments:personal-data-expired", True, PURGE_EVERY_SECONDS):
+        personal_data_expire()
     if comment.status != Comment.Status.SPAM:
         transaction.on_commit(lambda: moderators_notify(comment=comment))
     return comment

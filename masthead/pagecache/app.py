@@ -21,6 +21,7 @@ so the first level can never serve a page the second level would not.
 
 import gzip
 import hashlib
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -69,24 +70,27 @@ class LocalPages:
         self.token = None
         self.pages: OrderedDict[str, Entry] = OrderedDict()
         self.size = 0
+        self.lock = threading.Lock()
 
     def get(self, token: str, key: str) -> Entry | None:
-        if token != self.token:
-            return None
-        entry = self.pages.get(key)
-        if entry is not None:
-            self.pages.move_to_end(key)
-        return entry
+        with self.lock:  # a worker's threads share the pages
+            if token != self.token:
+                return None
+            entry = self.pages.get(key)
+            if entry is not None:
+                self.pages.move_to_end(key)
+            return entry
 
     def put(self, token: str, key: str, entry: Entry) -> None:
-        if token != self.token:  # a new generation: the old pages are all stale
-            self.token, self.pages, self.size = token, OrderedDict(), 0
-        if (old := self.pages.pop(key, None)) is not None:
-            self.size -= old.size
-        self.pages[key] = entry
-        self.size += entry.size
-        while self.size > self.limit and self.pages:
-            self.size -= self.pages.popitem(last=False)[1].size
+        with self.lock:
+            if token != self.token:  # a new generation: the old pages are stale
+                self.token, self.pages, self.size = token, OrderedDict(), 0
+            if (old := self.pages.pop(key, None)) is not None:
+                self.size -= old.size
+            self.pages[key] = entry
+            self.size += entry.size
+            while self.size > self.limit and self.pages:
+                self.size -= self.pages.popitem(last=False)[1].size
 
 
 class PageCacheApp:

@@ -19,6 +19,7 @@ from masthead.comments.models import Comment
 from masthead.comments.services import comments_moderate
 from masthead.pagecache import generation
 from masthead.pagecache.app import PageCacheApp
+from masthead.pagecache.models import Change
 
 
 class Response:
@@ -209,6 +210,25 @@ def test_approved_comment_shows_but_held_ones_leave_the_cache_alone(
     assert "Held words" in response.text
 
 
+def test_a_flood_of_held_comment_posts_changes_no_page(
+    app, committed, make_article, client
+):
+    article = make_article()
+    url = article.get_absolute_url()
+    app(url)
+    before = (generation.current(), Change.objects.count())
+    for n in range(3):
+        response = client.post(
+            f"/comments/{article.pk}/",
+            {"author_name": f"Poster {n}", "email": f"p{n}@example.net",
+             "body": f"Comment number {n} on the vote."},
+        )  # fmt: skip
+        assert response.status_code == 302
+    assert Comment.objects.filter(status=Comment.Status.PENDING).count() == 3
+    assert (generation.current(), Change.objects.count()) == before
+    assert app(url).outcome == "hit"
+
+
 def test_a_scheduled_article_appears_at_its_time(app, committed, make_article):
     make_article("Already out")
     due = timezone.now() + datetime.timedelta(seconds=1.5)
@@ -219,3 +239,20 @@ def test_a_scheduled_article_appears_at_its_time(app, committed, make_article):
     response = app("/")
     assert response.outcome == "miss"
     assert "Embargoed report" in response.text
+
+
+def test_local_pages_stay_within_their_memory_and_drop_the_oldest():
+    from masthead.pagecache.app import Entry, LocalPages
+
+    def entry(size):
+        return Entry("200 OK", "W/1", 0, {"identity": ([], b"x" * size)}, [])
+
+    pages = LocalPages(limit_bytes=10_000)
+    for n in range(5):
+        pages.put("g1", f"/{n}", entry(3_000))
+    assert pages.size <= 10_000
+    assert pages.get("g1", "/0") is None  # the oldest went first
+    assert pages.get("g1", "/4") is not None
+    assert pages.get("g2", "/4") is None  # another generation sees nothing
+    pages.put("g2", "/a", entry(100))
+    assert list(pages.pages) == ["/a"]  # the old generation is dropped at once
