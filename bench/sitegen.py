@@ -667,14 +667,14 @@ def generate(options, *, now=None) -> dict:
     """Build the site described by `options`; return a summary dict."""
     from django.conf import settings
     from django.db import connection, transaction
-    from django.db.models import Count, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
+    from django.db.models import Count
     from django.utils.text import slugify
 
     from masthead.articles.models import Article, ArticleAuthor, Section, Tag
     from masthead.authors.models import Author
     from masthead.comments import privacy
     from masthead.comments.models import Comment
+    from masthead.comments.services import approved_count
     from masthead.text import markup, readtime
     from masthead.text.plaintext import plain_text_to_html
 
@@ -1194,17 +1194,9 @@ def generate(options, *, now=None) -> dict:
 
     # -- Comment counts ----------------------------------------------------------
     with Phase("Comment counts (one UPDATE with a subquery)"):
-        approved = (
-            Comment.objects.approved()
-            .filter(article=OuterRef("pk"))
-            .order_by()
-            .values("article")
-            .annotate(total=Count("pk"))
-            .values("total")
-        )
         with transaction.atomic():
             Article.objects.filter(pk__gte=first_article).update(
-                comment_count=Coalesce(Subquery(approved), 0)
+                comment_count=approved_count()
             )
         if not connection.in_atomic_block:  # tests run inside a transaction
             # Fresh planner statistics for the benchmark that follows.

@@ -126,8 +126,8 @@ def comments_moderate(*, comments, status: str) -> int:
     return len(changed)
 
 
-def articles_recount(*, article_ids) -> None:
-    """Store each article's number of approved comments, shown in listings."""
+def approved_count():
+    """Return the expression of an article's number of approved comments."""
     approved = (
         Comment.objects.approved()
         .filter(article=OuterRef("pk"))
@@ -136,10 +136,13 @@ def articles_recount(*, article_ids) -> None:
         .annotate(total=Count("pk"))
         .values("total")
     )
+    return Coalesce(Subquery(approved), 0)
+
+
+def articles_recount(*, article_ids) -> None:
+    """Store each article's number of approved comments, shown in listings."""
     article_ids = list(article_ids)
-    Article.objects.filter(pk__in=article_ids).update(
-        comment_count=Coalesce(Subquery(approved), 0)
-    )
+    Article.objects.filter(pk__in=article_ids).update(comment_count=approved_count())
     # update() sends no signal; counts show in listings, comments on the page.
     generation.articles_changed(article_ids)
 

@@ -9,8 +9,10 @@ transaction commits. All server processes must see the same token:
   process on this machine (the embedded default runs on one machine).
 """
 
+import contextvars
 import os
 import time
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -72,23 +74,64 @@ def current() -> str:
     return store().current()
 
 
+def bump_now() -> None:
+    store().bump()
+
+
 def bump() -> None:
-    """Start a new generation once the current transaction commits."""
-    transaction.on_commit(store().bump, robust=True)
+    """Start a new generation once the current transaction commits.
+
+    Once per transaction, however many objects it changes: an import of a
+    hundred thousand articles registers one callback, not a hundred thousand.
+    """
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        func is bump_now for _, func, _ in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(bump_now, robust=True)
+
+
+# Set inside `bulk_change()`: changes are not logged one by one.
+in_bulk_change = contextvars.ContextVar("masthead_in_bulk_change", default=False)
 
 
 def changed(kind: str, object_id: int | None = None) -> None:
     """Log a change readers could see, and start a new generation on commit."""
     from masthead.pagecache.models import Change
 
+    if in_bulk_change.get():
+        return
     Change.objects.create(kind=kind, object_id=object_id)
     bump()
+
+
+@contextmanager
+def bulk_change():
+    """Log everything done inside as one change to the whole site.
+
+    For imports and other bulk writes: one row in the change log (publish-files
+    rebuilds everything, skipping files whose bytes did not change) instead
+    of one per object.
+    """
+    from masthead.pagecache.models import Change
+
+    token = in_bulk_change.set(True)
+    try:
+        yield
+    finally:
+        in_bulk_change.reset(token)
+    connection = transaction.get_connection()
+    if not (connection.in_atomic_block and connection.get_rollback()):
+        changed(Change.Kind.SITE)  # (a dry run rolls back: nothing changed)
 
 
 def articles_changed(article_ids) -> None:
     """Log changes to many articles at once (a bulk update sends no signal)."""
     from masthead.pagecache.models import Change
 
+    if in_bulk_change.get():
+        return
     Change.objects.bulk_create(
         [Change(kind=Change.Kind.ARTICLE, object_id=pk) for pk in article_ids]
     )

@@ -51,6 +51,7 @@ from masthead.authors.models import Author
 from masthead.comments import privacy
 from masthead.comments.models import Comment
 from masthead.comments.services import articles_recount
+from masthead.pagecache import generation
 from masthead.pages.models import Page
 from masthead.text.markup import body_text
 from masthead.text.plaintext import plain_text_to_html
@@ -134,7 +135,7 @@ def wordpress_import(
     """
     run = ImportRun(uploads=uploads, dry_run=dry_run)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), generation.bulk_change():
             for record in read_wxr(CountingReader(stream, progress)):
                 run.add(record)
             run.finish()

@@ -256,3 +256,17 @@ def test_local_pages_stay_within_their_memory_and_drop_the_oldest():
     assert pages.get("g2", "/4") is None  # another generation sees nothing
     pages.put("g2", "/a", entry(100))
     assert list(pages.pages) == ["/a"]  # the old generation is dropped at once
+
+
+def test_a_bulk_change_is_logged_once_and_bumps_once(committed, make_article):
+    from django.db import transaction
+
+    before = generation.current()
+    with transaction.atomic(), generation.bulk_change():
+        for n in range(5):
+            make_article(f"Imported {n}")
+        connection = transaction.get_connection()
+        bumps = [f for _, f, _ in connection.run_on_commit if f is generation.bump_now]
+        assert len(bumps) <= 1
+    assert list(Change.objects.values_list("kind", flat=True)) == [Change.Kind.SITE]
+    assert generation.current() != before
