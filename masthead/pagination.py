@@ -19,7 +19,7 @@ from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 
-from masthead.pagecache.memo import per_generation
+from masthead.memo import per_generation
 
 PAGE_SUFFIX = re.compile(r"page/[0-9]+/$")
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 from masthead.articles.models import Article
 from masthead.comments import privacy, spam
 from masthead.comments.models import Comment, moderation_url
+from masthead.comments.signals import comments_counted
 from masthead.comments.spam.learned import filter_train
-from masthead.pagecache import generation
 
 logger = logging.getLogger(__name__)
 
@@ -143,8 +143,8 @@ def articles_recount(*, article_ids) -> None:
     """Store each article's number of approved comments, shown in listings."""
     article_ids = list(article_ids)
     Article.objects.filter(pk__in=article_ids).update(comment_count=approved_count())
-    # update() sends no signal; counts show in listings, comments on the page.
-    generation.articles_changed(article_ids)
+    # update() sends no model signal: say which articles readers now see changed.
+    comments_counted.send(sender=Comment, article_ids=article_ids)
 
 
 def personal_data_expire(*, now=None) -> int:

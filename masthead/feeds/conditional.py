@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from masthead.articles.models import Article
 from masthead.comments.models import Comment
-from masthead.pagecache.memo import per_generation
+from masthead.memo import per_generation
 
 
 def content_last_modified(request, *args, **kwargs):

@@ -37,3 +37,11 @@ def next_change_at(now: datetime.datetime | None = None) -> datetime.datetime | 
             moments.append(found[f"window{i}"] + window)
     moments = [moment for moment in moments if moment is not None and moment > now]
     return min(moments, default=None)
+
+
+def seconds_until_change() -> int | None:
+    """Return whole seconds until `next_change_at()`, or None when nothing is due."""
+    moment = next_change_at()
+    if moment is None:
+        return None
+    return int((moment - timezone.now()).total_seconds())

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from masthead.pagecache.memo import per_generation
+from masthead.memo import per_generation
 from masthead.seo.sitemaps import SITEMAPS, news_articles
 from masthead.templatetags.masthead import iso_datetime
 

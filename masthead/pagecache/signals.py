@@ -1,0 +1,39 @@
+"""Receivers: every change readers could see, noted once it commits.
+
+Connected in `PageCacheConfig.ready()`. Each change adds a row to the change
+log and bumps the content generation when its transaction commits
+(`generation.changed`).
+"""
+
+from masthead.pagecache import generation
+from masthead.pagecache.models import Change
+
+
+def what_changed(instance) -> tuple[str, int | None]:
+    """Return the change log's (kind, id) for a saved or deleted `instance`."""
+    name = type(instance)._meta.model_name
+    if name in ("article", "articleauthor", "comment"):
+        return Change.Kind.ARTICLE, getattr(instance, "article_id", instance.pk)
+    if name in ("author", "authorlink"):
+        return Change.Kind.AUTHOR, getattr(instance, "author_id", instance.pk)
+    if name == "tag":
+        return Change.Kind.TAG, instance.pk
+    return Change.Kind.SITE, None  # sections and pages: in every page's menus
+
+
+def content_changed(instance, **kwargs):
+    generation.changed(*what_changed(instance))
+
+
+def counts_changed(article_ids, **kwargs):
+    generation.articles_changed(article_ids)
+
+
+def comment_saved(instance, created, **kwargs):
+    """Note a comment readers may see; a new held or spam comment changes nothing.
+
+    So a flood of comment posts, all held, never empties the cache.
+    """
+    if created and instance.status != instance.Status.APPROVED:
+        return
+    content_changed(instance)
