@@ -1,9 +1,12 @@
 """publish-files: the site written as files, then kept current change by change."""
 
+import datetime
 import gzip
+import time
 
 import brotli
 import pytest
+from django.utils import timezone
 
 from masthead.articles.models import Article
 from masthead.articles.services import article_publish, article_unpublish
@@ -129,3 +132,27 @@ def test_an_author_rename_reaches_their_articles(watcher, site_dir):
     watcher.step()
     assert "Renamed Writer" in read(site_dir, article.get_absolute_url())
     assert "Renamed Writer" in read(site_dir, author.get_absolute_url())
+
+
+def test_a_section_rename_rebuilds_every_page(watcher, site_dir):
+    article = Article.objects.get()
+    section = article.section
+    section.name = "Renamed Desk"
+    section.save()
+    counts = watcher.step()
+    assert counts["written"] >= 3  # the menus are on every page
+    assert "Renamed Desk" in read(site_dir, article.get_absolute_url())
+    assert "Renamed Desk" in read(site_dir, "/")
+
+
+def test_a_scheduled_article_reaches_the_files_at_its_time(
+    watcher, site_dir, make_article
+):
+    due = timezone.now() + datetime.timedelta(seconds=1)
+    scheduled = make_article("Embargoed report", published_at=due)
+    watcher.step()  # the change log: saved, but not yet public
+    assert "Embargoed report" not in read(site_dir, "/")
+    time.sleep(max((due - timezone.now()).total_seconds(), 0) + 0.1)
+    watcher.step()  # the clock: it went live
+    assert "Embargoed report" in read(site_dir, "/")
+    assert (site_dir / file_for(scheduled.get_absolute_url(), "text/html")).exists()
