@@ -46,6 +46,8 @@ MIN_COMPRESS = 256
 # Headers a stored page must not repeat to another reader, or that it sets anew.
 DROPPED_HEADERS = {"content-length", "content-encoding", "set-cookie", "vary", "etag"}
 ENCODINGS = ("br", "gzip")
+# How long a request waits for another thread's render of the same page.
+RENDER_WAIT_SECONDS = 10
 
 
 @dataclass
@@ -106,6 +108,8 @@ class PageCacheApp:
         self.session_cookie = settings.SESSION_COOKIE_NAME + "="
         self.max_age = settings.MASTHEAD_PAGE_CACHE_SECONDS
         self.expiry_memo: tuple[str, float] | None = None
+        self.rendering: dict[tuple[str, str], threading.Event] = {}
+        self.rendering_lock = threading.Lock()
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         key = self.key(environ)
@@ -121,7 +125,36 @@ class PageCacheApp:
             return answer(entry, environ, start_response, "hit")
         if environ["REQUEST_METHOD"] == "HEAD":
             return self.app(environ, start_response)  # no body worth storing
-        return self.render(token, key, environ, start_response)
+        return self.render_once(token, key, environ, start_response)
+
+    def render_once(self, token: str, key: str, environ: dict, start_response):
+        """Render a missing page in one thread; the others wait and reuse it.
+
+        When a change lands while a story is being read, every request for the
+        page misses at once: one render serves them all (per process).
+        """
+        with self.rendering_lock:
+            # Stored while this request was on its way here: a hit after all.
+            entry = self.local.get(token, key)
+            if entry is not None and entry.expires > time.time():
+                return answer(entry, environ, start_response, "hit")
+            event = self.rendering.get((token, key))
+            leader = event is None
+            if leader:
+                event = self.rendering[(token, key)] = threading.Event()
+        if not leader:
+            event.wait(timeout=RENDER_WAIT_SECONDS)
+            entry = self.local.get(token, key)
+            if entry is not None and entry.expires > time.time():
+                return answer(entry, environ, start_response, "hit")
+            # Not stored (not public, or the render failed): render for this one.
+            return self.render(token, key, environ, start_response)
+        try:
+            return self.render(token, key, environ, start_response)
+        finally:
+            with self.rendering_lock:
+                self.rendering.pop((token, key), None)
+            event.set()
 
     def key(self, environ: dict) -> str | None:
         """Return the cache key of this request, or None when it must not be cached."""

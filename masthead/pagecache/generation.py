@@ -29,7 +29,12 @@ class FileGeneration:
     def __init__(self, path: Path):
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(exist_ok=True)
+        # Create it if missing, never touch it: touching would start a new
+        # generation each time a process starts (or two threads race here).
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+        except FileExistsError:
+            pass
 
     def current(self) -> str:
         return str(os.stat(self.path).st_mtime_ns)

@@ -270,3 +270,45 @@ def test_a_bulk_change_is_logged_once_and_bumps_once(committed, make_article):
         assert len(bumps) <= 1
     assert list(Change.objects.values_list("kind", flat=True)) == [Change.Kind.SITE]
     assert generation.current() != before
+
+
+def test_readers_missing_the_same_page_at_once_share_one_render(monkeypatch, db):
+    import threading
+
+    calls = []
+
+    def slow_site(environ, start_response):
+        calls.append(environ["PATH_INFO"])
+        time.sleep(0.3)
+        start_response("200 OK", [("Content-Type", "text/html"),
+                                  ("Cache-Control", "public, max-age=0")])  # fmt: skip
+        return [b"<p>The story everyone reads</p>"]
+
+    monkeypatch.setattr(PageCacheApp, "expires_at", lambda self: time.time() + 60)
+    cached = PageCacheApp(slow_site)
+    outcomes = []
+
+    def read():
+        env = {"REQUEST_METHOD": "GET", "PATH_INFO": "/story/", "HTTP_HOST": "x"}
+        setup_testing_defaults(env)
+        body = b"".join(cached(env, lambda status, headers: outcomes.append(headers)))
+        assert body == b"<p>The story everyone reads</p>"
+
+    readers = [threading.Thread(target=read) for _ in range(6)]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join()
+    assert calls == ["/story/"]
+    assert len(outcomes) == 6
+
+
+def test_a_process_starting_does_not_start_a_new_generation(tmp_path):
+    from masthead.pagecache.generation import FileGeneration
+
+    first = FileGeneration(tmp_path / "generation")
+    token = first.current()
+    time.sleep(0.01)
+    assert FileGeneration(tmp_path / "generation").current() == token
+    first.bump()
+    assert first.current() != token
