@@ -362,7 +362,7 @@ class ImportRun:
         self.report.count("post", outcome)
         self.article_ids.append(article.pk)
         self.note_pending_images(article, item, outcome)
-        self.add_comments(article, item)
+        self.add_comments(article, item, article_created=outcome == "created")
         new_path = article.get_absolute_url() if article.status == "published" else ""
         self.set_redirects(self.old_paths(item, ("p",)), new_path)
 
@@ -552,7 +552,8 @@ class ImportRun:
             )
         )  # fmt: skip
         if current != author_ids:
-            article.bylines.all().delete()
+            if not created:  # a new article has no byline to remove
+                article.bylines.all().delete()
             ArticleAuthor.objects.bulk_create(
                 ArticleAuthor(article=article, author_id=author_id, position=position)
                 for position, author_id in enumerate(author_ids)
@@ -561,8 +562,11 @@ class ImportRun:
         current_tags = set() if created else set(
             article.tags.values_list("pk", flat=True)
         )  # fmt: skip
-        if created:
-            article.tags.add(*tag_ids)
+        if created:  # nothing to compare with: insert the links at once
+            through = Article.tags.through
+            through.objects.bulk_create(
+                through(article_id=article.pk, tag_id=tag_id) for tag_id in tag_ids
+            )
         elif current_tags != tag_ids:
             article.tags.set(tag_ids)
             changed = True
@@ -586,8 +590,14 @@ class ImportRun:
 
     # --- Comments ---
 
-    def add_comments(self, article: Article, item: WpItem) -> None:
-        """Save a post's comments with their threading, a few queries per post."""
+    def add_comments(
+        self, article: Article, item: WpItem, *, article_created: bool = False
+    ) -> None:
+        """Save a post's comments with their threading, a few queries per post.
+
+        A new article's comments are all new: their mappings, if an earlier
+        import left any, point at comments deleted with that article.
+        """
         comments = [c for c in item.comments if c.type not in PINGS]
         self.report.skip(
             "comment", "pingback or trackback", len(item.comments) - len(comments)
@@ -595,12 +605,12 @@ class ImportRun:
         if not comments:
             return
         keys = [str(comment.id) for comment in comments]
-        mapped = dict(
+        mapped = {} if article_created else dict(
             Imported.objects.filter(kind=Kind.COMMENT, wp_id__in=keys).values_list(
                 "wp_id", "object_id"
             )
-        )
-        existing = Comment.objects.in_bulk(list(mapped.values()))
+        )  # fmt: skip
+        existing = Comment.objects.in_bulk(list(mapped.values())) if mapped else {}
         saved: dict[int, Comment] = {}
         created, changed = [], set()
         for comment in comments:
