@@ -138,3 +138,11 @@ def test_what_no_file_answers_goes_to_masthead(nginx_site, demo_urls):
     assert status == 400
     assert b"Leave a Reply" in body
     assert request(nginx_site.url + "/admin/login/")[0] == 200
+
+
+def test_a_flood_on_masthead_is_cut_while_files_still_serve(nginx_site, demo_urls):
+    statuses = [request(nginx_site.url + f"/flood-{n}/")[0] for n in range(80)]
+    assert 429 in statuses  # nginx's limit_req, before Masthead
+    assert statuses[0] == 404  # the first ones reached Masthead
+    path = demo_urls["article"].removeprefix(demo_urls["home"].rstrip("/"))
+    assert request(nginx_site.url + path)[0] == 200
