@@ -14,7 +14,7 @@ from masthead.articles.models import Article, ArticleAuthor, Section, Tag
 from masthead.authors.models import Author
 from masthead.comments import privacy
 from masthead.comments.models import Comment
-from masthead.pagecache import generation
+from masthead.pagecache import expiry, generation
 
 serial = itertools.count(1)
 
@@ -26,7 +26,8 @@ def test_settings(settings, tmp_path, monkeypatch):
         cache.clear()
     # Most tests never commit (each runs in a transaction rolled back at its
     # end), so bump the content generation at once, as a commit would.
-    monkeypatch.setattr(generation, "bump", lambda: generation.store().bump())
+    monkeypatch.setattr(generation, "bump", generation.bump_now)
+    expiry.next_change.forget()  # the last test's database is gone
     settings.SECURE_SSL_REDIRECT = False
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False

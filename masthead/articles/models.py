@@ -94,9 +94,7 @@ class ArticleQuerySet(models.QuerySet):
         Scheduling needs no job: an article dated in the future is simply
         filtered out until that moment passes.
         """
-        return self.filter(
-            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
-        )
+        return self.filter(readable())
 
     def with_bylines(self):
         """Fetch section and ordered authors with the articles, in two queries."""
@@ -319,3 +317,13 @@ class ArticleAuthor(models.Model):
 
     def __str__(self):
         return f"{self.author} – {self.article}"
+
+
+def readable(prefix: str = "") -> models.Q:
+    """Return the condition readers may see an article on: published, time come.
+
+    `prefix` reaches the article through a relation ("articles__" from a
+    section, tag or author), for counts and dates over listings.
+    """
+    return models.Q(**{f"{prefix}status": Article.Status.PUBLISHED,
+                       f"{prefix}published_at__lte": timezone.now()})  # fmt: skip

@@ -33,6 +33,7 @@ from django.conf import settings
 from django.core.cache import caches
 
 from masthead.pagecache import expiry, generation
+from masthead.pagecache.middleware import PRIVATE_PREFIXES
 
 KEPT_QUERY = ("replytocom",)
 # A commenter's own held comment; old WordPress addresses (/?p=10), which
@@ -103,11 +104,10 @@ class PageCacheApp:
         self.local = LocalPages(settings.MASTHEAD_PAGE_CACHE_LOCAL_MB * 2**20)
         self.shared = caches["pages"] if settings.MASTHEAD_PAGE_CACHE_SHARED else None
         # Static files and media have their own caching (whitenoise, nginx).
-        prefixes = ("/admin/", "/preview/", settings.STATIC_URL, settings.MEDIA_URL)
+        prefixes = (*PRIVATE_PREFIXES, settings.STATIC_URL, settings.MEDIA_URL)
         self.excluded = tuple(prefix for prefix in prefixes if prefix)
         self.session_cookie = settings.SESSION_COOKIE_NAME + "="
         self.max_age = settings.MASTHEAD_PAGE_CACHE_SECONDS
-        self.expiry_memo: tuple[str, float] | None = None
         self.rendering: dict[tuple[str, str], threading.Event] = {}
         self.rendering_lock = threading.Lock()
 
@@ -236,14 +236,9 @@ class PageCacheApp:
 
     def expires_at(self) -> float:
         """Return when pages rendered now stop being true by the clock alone."""
-        token, now = generation.current(), time.time()
-        memo = self.expiry_memo
-        if memo is None or memo[0] != token or memo[1] <= now:
-            moment = expiry.next_change_at()
-            limit = now + self.max_age
-            at = min(moment.timestamp(), limit) if moment else limit
-            self.expiry_memo = memo = (token, at)
-        return memo[1]
+        limit = time.time() + self.max_age
+        moment = expiry.next_change()
+        return min(moment.timestamp(), limit) if moment else limit
 
 
 def shared_key(token: str, key: str) -> str:

@@ -7,41 +7,72 @@ from django.db.models import Min, Q
 from django.utils import timezone
 
 from masthead.articles.models import Article
+from masthead.pagecache import generation
 
 # A news sitemap lists the articles of the last two days (masthead.seo.sitemaps).
 NEWS_WINDOW = datetime.timedelta(days=2)
 
 
+def ages() -> list[datetime.timedelta]:
+    """Return the ages at which a published article changes pages by itself.
+
+    At 0 it goes live (a scheduled article); at two days it leaves the news
+    sitemap; MASTHEAD_COMMENTS_CLOSE_AFTER_DAYS after publication its
+    comments close (the form disappears).
+    """
+    found = [datetime.timedelta(0), NEWS_WINDOW]
+    if days := settings.MASTHEAD_COMMENTS_CLOSE_AFTER_DAYS:
+        found.append(datetime.timedelta(days=days))
+    return found
+
+
 def next_change_at(now: datetime.datetime | None = None) -> datetime.datetime | None:
     """Return the next moment a public page changes because time passed, or None.
 
-    Three things change by the clock: a scheduled article goes live; an
-    article leaves the news sitemap two days after publication; its comments
-    close MASTHEAD_COMMENTS_CLOSE_AFTER_DAYS after it (the form disappears).
-    One indexed query, run once per generation, not per request.
+    The first article to reach one of `ages()` after `now`: one indexed query.
     """
     now = now or timezone.now()
-    windows = [NEWS_WINDOW]
-    if days := settings.MASTHEAD_COMMENTS_CLOSE_AFTER_DAYS:
-        windows.append(datetime.timedelta(days=days))
+    windows = ages()
     found = Article.objects.filter(status=Article.Status.PUBLISHED).aggregate(
-        scheduled=Min("published_at", filter=Q(published_at__gt=now)),
         **{
-            f"window{i}": Min("published_at", filter=Q(published_at__gt=now - window))
-            for i, window in enumerate(windows)
-        },
+            f"age{i}": Min("published_at", filter=Q(published_at__gt=now - age))
+            for i, age in enumerate(windows)
+        }
     )
-    moments = [found["scheduled"]]
-    for i, window in enumerate(windows):
-        if found[f"window{i}"] is not None:
-            moments.append(found[f"window{i}"] + window)
-    moments = [moment for moment in moments if moment is not None and moment > now]
-    return min(moments, default=None)
+    moments = [
+        found[f"age{i}"] + age
+        for i, age in enumerate(windows)
+        if found[f"age{i}"] is not None
+    ]
+    return min((moment for moment in moments if moment > now), default=None)
+
+
+class NextChange:
+    """`next_change_at()` once per content generation in this process.
+
+    Asked again only when the generation changes or the moment has passed.
+    """
+
+    def __init__(self):
+        self.known: tuple[str, datetime.datetime | None] | None = None
+
+    def __call__(self) -> datetime.datetime | None:
+        token, now = generation.current(), timezone.now()
+        known = self.known
+        if known is None or known[0] != token or (known[1] and known[1] <= now):
+            known = self.known = (token, next_change_at(now))
+        return known[1]
+
+    def forget(self) -> None:
+        self.known = None
+
+
+next_change = NextChange()
 
 
 def seconds_until_change() -> int | None:
-    """Return whole seconds until `next_change_at()`, or None when nothing is due."""
-    moment = next_change_at()
+    """Return whole seconds until the next change by the clock, or None."""
+    moment = next_change()
     if moment is None:
         return None
     return int((moment - timezone.now()).total_seconds())

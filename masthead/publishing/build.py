@@ -1,13 +1,11 @@
 """Full builds (in parallel processes) and the watch loop of publish-files."""
 
-import datetime
 import multiprocessing
 import time
 from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
 
-from django.conf import settings
 from django.db import connections
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -88,7 +86,7 @@ class Watcher:
         report(f"full build: {counts}")
         self.publisher = Publisher(root)
         self.latest = targets.latest_ids()
-        self.clock_change = expiry.next_change_at()
+        self.clock_change = expiry.next_change()
         self.checked_at = timezone.now()
 
     def step(self) -> dict | None:
@@ -110,7 +108,7 @@ class Watcher:
             counts = self.publisher.publish_all(unique(affected))
             self.publisher.save()
         self.latest = targets.latest_ids()
-        self.clock_change = expiry.next_change_at()
+        self.clock_change = expiry.next_change()
         counts["seconds"] = round(time.monotonic() - started, 2)
         self.report(f"{len(changes)} changes: {counts}")
         old = now - timezone.timedelta(days=CHANGE_LOG_DAYS)
@@ -123,13 +121,10 @@ class Watcher:
         A scheduled article went live; an article left the news sitemap (two
         days old) or closed its comments (MASTHEAD_COMMENTS_CLOSE_AFTER_DAYS).
         """
-        windows = [datetime.timedelta(0), expiry.NEWS_WINDOW]
-        if days := settings.MASTHEAD_COMMENTS_CLOSE_AFTER_DAYS:
-            windows.append(datetime.timedelta(days=days))
         crossed = Q()
-        for window in windows:
-            crossed |= Q(published_at__gt=self.checked_at - window,
-                         published_at__lte=now - window)  # fmt: skip
+        for age in expiry.ages():
+            crossed |= Q(published_at__gt=self.checked_at - age,
+                         published_at__lte=now - age)  # fmt: skip
         ids = (
             targets.Article.objects.published()
             .filter(crossed)

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.utils import timezone
 
-from masthead.articles.models import Article, Section, Tag, article_path
+from masthead.articles.models import Article, Section, Tag, article_path, readable
 from masthead.authors.models import Author
 from masthead.pagecache.models import Change
 from masthead.pages.models import Page
+from masthead.pagination import page_url
 from masthead.seo.sitemaps import SITEMAPS
 
 FRONT = ["/", "/feed/", "/feed/atom/", "/feed.json", "/sitemap-news.xml"]
@@ -39,28 +39,22 @@ def plain(paths: Iterable[str]) -> list[Target]:
 def pages_of(listing: str, count: int) -> list[str]:
     """Return the addresses of every page of a listing of `count` articles."""
     pages = max(1, math.ceil(count / settings.MASTHEAD_ARTICLES_PER_PAGE))
-    return [listing] + [f"{listing}page/{n}/" for n in range(2, pages + 1)]
-
-
-def published_q(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}status": Article.Status.PUBLISHED,
-                f"{prefix}published_at__lte": timezone.now()})  # fmt: skip
+    return [page_url(listing, n) for n in range(1, pages + 1)]
 
 
 class Listings:
     """Every listing (home, sections, tags, authors) and its number of articles."""
 
     def __init__(self):
-        published = Article.objects.published()
-        has_lead = published.filter(is_lead=True).exists() or published.exists()
-        self.home = published.count() - int(has_lead)  # the lead is shown apart
+        # The lead (the newest article when none is marked) is shown apart.
+        self.home = max(Article.objects.published().count() - 1, 0)
         self.sections = self.counted(Section, "articles__")
         self.tags = self.counted(Tag, "articles__")
         self.authors = self.counted(Author, "articles__")
 
     @staticmethod
     def counted(model, prefix: str) -> dict:
-        rows = model.objects.annotate(n=Count("pk", filter=published_q(prefix))).filter(
+        rows = model.objects.annotate(n=Count("pk", filter=readable(prefix))).filter(
             n__gt=0
         )
         return {item.get_absolute_url(): item.n for item in rows}

@@ -8,11 +8,17 @@ can see, computed in the database (Django's default would load every item).
 import datetime
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from masthead.articles.models import Article, Section, Tag, article_path
+from masthead.articles.models import (
+    Article,
+    Section,
+    Tag,
+    article_path,
+    readable,
+)
 from masthead.authors.models import Author
 from masthead.pages.models import Page
 
@@ -59,9 +65,7 @@ class ListingSitemap(MastheadSitemap):
     articles = "articles"
 
     def published(self):
-        prefix = f"{self.articles}__"
-        return Q(**{f"{prefix}status": Article.Status.PUBLISHED,
-                    f"{prefix}published_at__lte": timezone.now()})  # fmt: skip
+        return readable(f"{self.articles}__")
 
     def items(self):
         return (

@@ -36,53 +36,59 @@ def sitemap_summary() -> dict[str, tuple[int, object]]:
     return per_generation("sitemaps", summary)
 
 
-def xml_response(lines: list[str]) -> HttpResponse:
+def sitemap_document(root: str, element: str, entries) -> HttpResponse:
+    """Return a sitemaps.org `root` with an `element` per (location, lastmod).
+
+    Written as plain strings, not through a template: a file holds up to
+    50,000 URLs.
+    """
+    lines = [XML_DECLARATION, f'<{root} xmlns="{SITEMAP_NS}">\n']
+    for location, lastmod in entries:
+        lines.append(f"<{element}><loc>{escape(location)}</loc>")
+        if lastmod:
+            lines.append(f"<lastmod>{iso_datetime(lastmod)}</lastmod>")
+        lines.append(f"</{element}>\n")
+    lines.append(f"</{root}>\n")
     return HttpResponse("".join(lines), content_type="application/xml")
+
+
+def file_count(name: str, urls: int) -> int:
+    """Return how many files the sitemap `name` takes for `urls` URLs."""
+    return math.ceil(urls / SITEMAPS[name].limit)
 
 
 @require_GET
 def sitemap_index(request):
     """List the sitemap files, one per kind and page of 50,000."""
     base = request.build_absolute_uri("/").rstrip("/")
-    lines = [XML_DECLARATION, f'<sitemapindex xmlns="{SITEMAP_NS}">\n']
-    for name, (count, lastmod) in sitemap_summary().items():
-        location = base + reverse("seo:sitemap-section", kwargs={"section": name})
-        pages = math.ceil(count / SITEMAPS[name].limit)
-        for page in range(1, pages + 1):
-            suffix = f"?p={page}" if page > 1 else ""
-            lines.append(f"<sitemap><loc>{escape(location + suffix)}</loc>")
-            if lastmod:
-                lines.append(f"<lastmod>{iso_datetime(lastmod)}</lastmod>")
-            lines.append("</sitemap>\n")
-    lines.append("</sitemapindex>\n")
-    return xml_response(lines)
+
+    def files():
+        for name, (count, lastmod) in sitemap_summary().items():
+            location = base + reverse("seo:sitemap-section", kwargs={"section": name})
+            for page in range(1, file_count(name, count) + 1):
+                yield location + (f"?p={page}" if page > 1 else ""), lastmod
+
+    return sitemap_document("sitemapindex", "sitemap", files())
 
 
 @require_GET
 def sitemap_section(request, section):
-    """Serve one sitemap file; 404 for a kind that has nothing to list.
-
-    Written as plain strings, not through a template: a file holds up to
-    50,000 URLs.
-    """
+    """Serve one sitemap file; 404 for a kind that has nothing to list."""
     summary = sitemap_summary()
     if section not in summary:
         raise Http404("No such sitemap")
-    sitemap = SITEMAPS[section]()
     page = request.GET.get("p", "1")
-    pages = math.ceil(summary[section][0] / sitemap.limit)
-    if not page.isdigit() or not 1 <= int(page) <= pages:
+    if not page.isdigit() or not 1 <= int(page) <= file_count(
+        section, summary[section][0]
+    ):
         raise Http404("No such sitemap page")
+    sitemap = SITEMAPS[section]()
     start = (int(page) - 1) * sitemap.limit
     base = request.build_absolute_uri("/").rstrip("/")
-    lines = [XML_DECLARATION, f'<urlset xmlns="{SITEMAP_NS}">\n']
-    for path, lastmod in sitemap.entries(start, start + sitemap.limit):
-        lines.append(f"<url><loc>{escape(base + path)}</loc>")
-        if lastmod:
-            lines.append(f"<lastmod>{iso_datetime(lastmod)}</lastmod>")
-        lines.append("</url>\n")
-    lines.append("</urlset>\n")
-    return xml_response(lines)
+    urls = sitemap.entries(start, start + sitemap.limit)
+    return sitemap_document(
+        "urlset", "url", ((base + path, lastmod) for path, lastmod in urls)
+    )
 
 
 @require_GET
