@@ -104,16 +104,28 @@ WSGI_APPLICATION = "masthead.wsgi.application"
 # and its css/site.css replaces ours (see the README, "Theming").
 THEME_DIR = os.environ.get("MASTHEAD_THEME_DIR")
 TEMPLATES = [
+    # Reader pages, feeds' alternates, sitemaps, robots.txt: Jinja2, from each
+    # app's jinja2/ folder (masthead.templating says why).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [Path(THEME_DIR) / "templates"] if THEME_DIR else [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "masthead.templating.environment",
+            "context_processors": ["masthead.context_processors.site"],
+            # Templates are compiled once per process; a theme is a restart away.
+            "auto_reload": False,
+        },
+    },
+    # The newsroom admin.
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [Path(THEME_DIR) / "templates"] if THEME_DIR else [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "masthead.context_processors.site",
             ],
         },
     },

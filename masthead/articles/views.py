@@ -65,6 +65,7 @@ def section_detail(request, slug, page=1):
     articles = section.articles.published().for_listing().newest_first()
     context = {
         "section": section,
+        "current_section": section,
         "page_obj": paginate(request, articles, page, listing=f"section:{section.pk}"),
     }
     return render(request, "articles/section_detail.html", context)

@@ -5,6 +5,7 @@ import unicodedata
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
+from django.forms.renderers import Jinja2
 from django.utils.translation import gettext_lazy as _
 
 from masthead.comments.models import Comment
@@ -23,6 +24,9 @@ def clean_text(value: str) -> str:
 
 
 class CommentForm(forms.Form):
+    # Rendered on every article page: Jinja2's widget templates, like the page's.
+    default_renderer = Jinja2()
+
     author_name = forms.CharField(label=_("Name"), max_length=100)
     email = forms.EmailField(label=_("Email"), max_length=254)
     author_url = forms.URLField(

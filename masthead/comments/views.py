@@ -9,12 +9,12 @@ from django.views.decorators.http import require_POST
 
 from masthead.articles.models import Article
 from masthead.articles.views import render_article
+from masthead.comments.display import pending_token
 from masthead.comments.forms import CommentForm
 from masthead.comments.models import Comment
 from masthead.comments.ratelimit import is_rate_limited
 from masthead.comments.services import comment_post
 from masthead.comments.spam import Sender
-from masthead.comments.templatetags.comments import pending_token
 
 
 # Article pages are cached for every reader alike, so they cannot carry a

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from masthead.memo import per_generation
 from masthead.seo.sitemaps import SITEMAPS, news_articles
-from masthead.templatetags.masthead import iso_datetime
+from masthead.templating import iso_datetime
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

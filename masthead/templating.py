@@ -1,0 +1,126 @@
+"""The Jinja2 environment of the reader pages: every filter and helper they use.
+
+Reader pages are rendered with Jinja2 rather than Django's template language
+because a page is rendered on every cache miss and for every file
+publish-files writes: Jinja2 compiles a template to Python once, and the
+article page with 50 comments renders many times faster (bench/README.md).
+The newsroom admin keeps Django's templates.
+
+A helper that prints a block of markup from its own template (the comment
+section, the SEO metadata) is an `inclusion`: a function that returns the
+context, and the template it fills, both overridable by a theme.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.text import Truncator
+from jinja2 import Environment, pass_context
+from markupsafe import Markup
+
+from masthead.text.plaintext import without_controls
+
+# The formats reader pages print a moment in, by name.
+DATE_STYLES = {
+    "date": "{day} {month} {year}",  # 27 November 2026
+    "minute": "{day} {month} {year}, {time}",  # 27 November 2026, 08:30
+    "said": "{day} {month} {year} at {time}",  # a comment's date
+}
+
+
+def iso_datetime(value: datetime | None) -> str:
+    """Return `value` in the site's time zone as ISO 8601, to the second."""
+    if not value:
+        return ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
+def date_text(value: datetime | None, style: str = "date") -> str:
+    """Return `value` in the site's time zone as readers read it (DATE_STYLES).
+
+    Django's `date` filter parses its format on every call; the article page
+    prints a date per comment, so the few formats used are written out here.
+    """
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return DATE_STYLES[style].format(
+        day=local.day,
+        month=MONTHS[local.month],
+        year=local.year,
+        time=f"{local.hour:02d}:{local.minute:02d}",
+    )
+
+
+def plural(count: int, suffix: str = "s") -> str:
+    """Return `suffix` unless `count` is one: "comment" + plural(n)."""
+    return "" if count == 1 else suffix
+
+
+def truncate_text(value: str, length: int) -> str:
+    """Return `value` cut to `length` characters, an ellipsis included."""
+    return Truncator(value).chars(length)
+
+
+def xml_text(value) -> str:
+    """Return `value` without the control characters XML 1.0 cannot hold."""
+    return without_controls(str(value))
+
+
+def url(name: str, *args, **kwargs) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def inclusion(template_name: str) -> Callable:
+    """Make `function(context, …) -> dict` print `template_name` filled with it.
+
+    The function gets the calling template's context first (request, the
+    page's own variables), as Django's `takes_context` inclusion tags did.
+    """
+
+    def decorate(function: Callable) -> Callable:
+        @pass_context
+        @wraps(function)
+        def include(context, *args, **kwargs):
+            values = function(context, *args, **kwargs)
+            template = context.environment.get_template(template_name)
+            return Markup(template.render(context.get_all() | values))
+
+        return include
+
+    return decorate
+
+
+def environment(**options) -> Environment:
+    """Return the environment Django's Jinja2 backend renders reader pages with."""
+    # Imported here: the apps' modules import models, which need the app
+    # registry, and Django builds the environment while setting up.
+    from masthead.comments.display import avatar, comment_section
+    from masthead.seo.meta import article_meta, author_meta, home_meta
+
+    env = Environment(**options)
+    env.globals.update(
+        static=static,
+        url=url,
+        now=timezone.localtime,
+        language_code=settings.LANGUAGE_CODE,
+        comment_section=comment_section,
+        avatar=avatar,
+        article_meta=article_meta,
+        author_meta=author_meta,
+        home_meta=home_meta,
+    )
+    env.filters.update(
+        iso_datetime=iso_datetime,
+        date_text=date_text,
+        plural=plural,
+        truncate_text=truncate_text,
+        xml_text=xml_text,
+    )
+    return env
