@@ -66,7 +66,9 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        # Formatted, not reversed, as article_path: every card of a listing
+        # links its section. A test checks it against the URLconf.
+        return f"{get_script_prefix()}section/{self.slug}/"
 
 
 class Tag(models.Model):
@@ -84,7 +86,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return f"{get_script_prefix()}tag/{self.slug}/"  # as Section's
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -5,6 +5,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import get_object_or_404, redirect, render
 
 from masthead.articles.models import Article, Section, Tag
+from masthead.memo import per_generation
 from masthead.pagination import paginate
 
 
@@ -46,17 +47,26 @@ def article_preview(request, pk):
 
 def render_article(request, article, *, is_preview=False, extra=None, status=200):
     """Render the article page; `extra` adds context (the comment form as typed)."""
-    latest = (
-        Article.objects.published()
-        .exclude(pk=article.pk)
-        .select_related("section")
-        .only("headline", "slug", "published_at", "section__name", "section__slug")
-        .newest_first()[: settings.MASTHEAD_ARTICLES_LATEST_COUNT]
-    )
-    context = {"article": article, "latest": latest, "is_preview": is_preview}
+    count = settings.MASTHEAD_ARTICLES_LATEST_COUNT
+    latest = [other for other in latest_articles(count + 1) if other.pk != article.pk]
+    context = {"article": article, "latest": latest[:count], "is_preview": is_preview}
     return render(
         request, "articles/article_detail.html", context | (extra or {}), status=status
     )
+
+
+def latest_articles(count: int) -> list[Article]:
+    """Return the newest `count` articles, read once per content generation."""
+
+    def newest() -> list[Article]:
+        return list(
+            Article.objects.published()
+            .select_related("section")
+            .only("headline", "slug", "published_at", "section__name", "section__slug")
+            .newest_first()[:count]
+        )
+
+    return per_generation(f"latest:{count}", newest)
 
 
 def section_detail(request, slug, page=1):
