@@ -37,6 +37,7 @@ EXTENSIONS = {
     "text/plain": "txt",
 }
 COMPRESSED_FROM = 256
+BROTLI_QUALITY = 5
 
 
 def file_for(path: str, content_type: str) -> str:
@@ -117,9 +118,11 @@ class Publisher:
             self.remove(target.path)
         write_atomically(self.root / name, body)
         compressed = len(body) >= COMPRESSED_FROM
+        # Brotli's quality 9 took 20 ms on an 83 KB article page, more than
+        # rendering it, for 2% fewer bytes than quality 5 (1.4 ms).
         for suffix, packed in (
             (".gz", lambda: gzip.compress(body, compresslevel=9, mtime=0)),
-            (".br", lambda: brotli.compress(body, quality=9)),
+            (".br", lambda: brotli.compress(body, quality=BROTLI_QUALITY)),
         ):
             if compressed:
                 write_atomically(self.root / f"{name}{suffix}", packed())
