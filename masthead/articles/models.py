@@ -234,6 +234,19 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
+        self.fill_derived()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        if self.published_at is None:
+            return self.get_preview_url()
+        return article_path(self.slug, self.published_at)
+
+    def fill_derived(self) -> None:
+        """Fill what is computed from the rest: slug if empty, HTML, read time.
+
+        `save()` calls it; code that inserts with `bulk_create` calls it first.
+        """
         if not self.slug:
             # The admin fills it from the headline; code and imports may not.
             # A headline with no Latin letters gets a slug from the clock.
@@ -252,12 +265,6 @@ class Article(models.Model):
             words_per_minute=settings.MASTHEAD_TEXT_WORDS_PER_MINUTE,
             cjk_characters_per_minute=settings.MASTHEAD_TEXT_CJK_CHARACTERS_PER_MINUTE,
         )
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        if self.published_at is None:
-            return self.get_preview_url()
-        return article_path(self.slug, self.published_at)
 
     def get_preview_url(self):
         return reverse("articles:preview", kwargs={"pk": self.pk})

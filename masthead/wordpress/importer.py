@@ -1,10 +1,13 @@
 """Import a WordPress export (WXR) into Masthead, in one transaction.
 
 `wordpress_import` reads the export once, as a stream: authors, categories and
-tags come first in a WXR file and are saved as they come; each item (post, page,
-attachment) is saved with its comments as soon as it is read. Posts may name a
-featured image or gallery whose attachment comes later in the file, so only the
-ids of those posts are kept, and a final pass fills the images in.
+tags come first in a WXR file and are saved as they come; pages and attachments
+are saved as soon as they are read. Posts, the bulk of an export, are read in
+file order but saved in batches of a few hundred, with their comments: a
+handful of queries per batch instead of ten per post, while memory stays
+bounded by the batch. Posts may name a featured image or gallery whose
+attachment comes later in the file, so only the ids of those posts are kept,
+and a final pass fills the images in.
 
 Choices made here (the README's "Importing from WordPress" repeats them):
 
@@ -32,9 +35,11 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
@@ -55,6 +60,7 @@ from masthead.pagecache import generation
 from masthead.pages.models import Page
 from masthead.text.markup import body_text
 from masthead.text.plaintext import plain_text_to_html
+from masthead.wordpress.bulk import insert_rows
 from masthead.wordpress.content import convert
 from masthead.wordpress.models import Imported, Redirect
 from masthead.wordpress.report import Report
@@ -89,6 +95,16 @@ UNCATEGORIZED = ("uncategorized", "Uncategorized")
 UNKNOWN_AUTHOR = ("unknown-author", "Unknown author")
 PLACEHOLDER = "wp-attachment:"
 PLACEHOLDER_IMAGE = re.compile(r'<img src="wp-attachment:(\d+)" alt="">')
+# A batch is saved once it holds this many posts or comments, whichever first:
+# large enough that a query serves hundreds of rows, small enough that memory
+# stays flat whatever the size of the export.
+POST_BATCH = 100
+COMMENT_BATCH = 1000
+# Distinct commenter emails whose digests and encryption an import keeps at
+# hand: regular commenters come back on post after post.
+EMAILS_REMEMBERED = 4096
+# Ids per `__in` lookup: under the 999 variables older SQLite builds allow.
+IN_CHUNK = 900
 COMMENT_FIELDS = [
     "parent",
     "author_name",
@@ -118,6 +134,60 @@ class Attachment:
     caption: str
     parent: int
     old_paths: tuple[str, ...]
+
+
+@dataclass
+class PendingPost:
+    """A post read and settled (body, section, byline, tags), not yet saved.
+
+    `create` holds the fields set only when the article is made: its
+    publication time when the export gives none, so it stays put later.
+    """
+
+    item: WpItem
+    fields: dict
+    create: dict
+    author_ids: list[int]
+    tag_ids: set[int]
+    article: Article | None = None  # once the batch is saved
+    outcome: str = ""  # "created", "updated" or "unchanged"
+
+
+@dataclass(slots=True)
+class NewComment:
+    """A comment to insert: its values by attribute name, then its id.
+
+    Lighter than a `Comment`, of which a large import would build a hundred
+    thousand only for `insert_rows` to read their values back.
+    """
+
+    row: dict
+    parent_id: int | None = None
+    pk: int | None = None
+
+    def as_comment(self) -> Comment:
+        """Return the inserted comment as a model instance, to update it."""
+        return Comment(pk=self.pk, parent_id=self.parent_id, **self.row)
+
+
+@dataclass
+class Thread:
+    """The comments of one article while a batch is saved, by WordPress id."""
+
+    article: Article
+    comments: list[WpComment]
+    article_created: bool
+    saved: dict[int, Comment | NewComment] = field(default_factory=dict)
+    created: list[int] = field(default_factory=list)
+    changed: set[int] = field(default_factory=set)
+    parents: dict[int, int] = field(init=False)  # comment id → parent id
+
+    def __post_init__(self):
+        self.parents = {comment.id: comment.parent for comment in self.comments}
+
+    def parent(self, wp_id: int) -> Comment | NewComment | None:
+        """Return the comment that comment `wp_id` replies to, if in the thread."""
+        return self.saved.get(self.parents[wp_id])
 
 
 def wordpress_import(
@@ -199,11 +269,31 @@ class ImportRun:
         self.article_ids: list[int] = []
         self.copied: list[str] = []
         self.urls = AttachmentUrls(self)
+        self.posts_pending: dict[int, PendingPost] = {}
+        self.comments_pending = 0
+        # An email's encryption and its two keyed digests were the dearest part
+        # of preparing a comment: done once per commenter. The same address
+        # gets the same ciphertext, which tells no more than the digest
+        # stored beside it.
+        remembered = lru_cache(maxsize=EMAILS_REMEMBERED)
+        self.email_digest = remembered(privacy.email_digest)
+        self.avatar_digest = remembered(privacy.avatar_digest)
+        self.encrypt_email = remembered(privacy.encrypt_email)
 
     # --- Records ---
 
     def add(self, record: Site | WpAuthor | WpCategory | WpTag | WpItem) -> None:
-        """Save one record read from the export."""
+        """Save one record read from the export (a post joins the next batch).
+
+        Pages and terms save the posts waiting first, so that every write
+        lands in file order; attachments and other post types write nothing
+        those posts could touch, and leave the batch to grow.
+        """
+        if isinstance(record, WpItem) and record.post_type == "post":
+            self.add_post(record)
+            return
+        if not isinstance(record, WpItem) or record.post_type == "page":
+            self.save_posts()
         if isinstance(record, Site):
             self.add_site(record)
         elif isinstance(record, WpAuthor):
@@ -212,8 +302,6 @@ class ImportRun:
             self.add_category(record)
         elif isinstance(record, WpTag):
             self.add_tag(record)
-        elif record.post_type == "post":
-            self.add_post(record)
         elif record.post_type == "page":
             self.add_page(record)
         elif record.post_type == "attachment":
@@ -325,7 +413,12 @@ class ImportRun:
         self.report.count("tag", outcome)
 
     def add_post(self, item: WpItem) -> None:
-        """Save a post as an article, with its bylines, tags, comments, redirects."""
+        """Read a post into the batch; `save_posts` saves it with the others.
+
+        What depends on the records read before it (attachment URLs in the
+        body, the section, byline and tags) is settled now, in file order: only
+        the writes wait.
+        """
         if item.status in SKIPPED_STATUSES:
             self.skip_item("post", item, SKIPPED_STATUSES[item.status])
             return
@@ -350,21 +443,81 @@ class ImportRun:
             fields["published_at"] = published_at
         else:
             create["published_at"] = self.started
-        article, outcome = self.sync(
-            Kind.POST,
-            str(item.post_id),
-            Article,
-            fields,
-            create=lambda: create | {"slug": item_slug(Article, item, "post", 200)},
+        author_ids = [self.author_for(item.creator)]
+        tag_ids = {
+            self.tag_for(slug, name)
+            for taxonomy, slug, name in item.categories
+            if taxonomy == "post_tag" and slug
+        }
+        if item.post_id in self.posts_pending:
+            self.save_posts()  # the same post twice: the second updates the first
+        self.posts_pending[item.post_id] = PendingPost(
+            item, fields, create, author_ids, tag_ids
         )
-        if self.sync_relations(article, item, created=outcome == "created"):
-            outcome = "updated" if outcome == "unchanged" else outcome
-        self.report.count("post", outcome)
-        self.article_ids.append(article.pk)
-        self.note_pending_images(article, item, outcome)
-        self.add_comments(article, item, article_created=outcome == "created")
-        new_path = article.get_absolute_url() if article.status == "published" else ""
-        self.set_redirects(self.old_paths(item, ("p",)), new_path)
+        self.comments_pending += len(item.comments)
+        if (
+            len(self.posts_pending) >= POST_BATCH
+            or self.comments_pending >= COMMENT_BATCH
+        ):
+            self.save_posts()
+
+    def save_posts(self) -> None:
+        """Save the posts read since the last batch, with everything they bring.
+
+        Two lookups find the articles earlier imports made; new articles, their
+        mappings, bylines, tags, comments and redirects go in with bulk inserts,
+        a few queries for the whole batch. Only an article that changed is
+        saved on its own, as an edit.
+        """
+        posts = list(self.posts_pending.values())
+        self.posts_pending.clear()
+        self.comments_pending = 0
+        if not posts:
+            return
+        mapped = self.mapped_ids(Kind.POST, [str(post.item.post_id) for post in posts])
+        existing = Article.objects.in_bulk(list(mapped.values())) if mapped else {}
+        for post in posts:
+            post.article = existing.get(mapped.get(str(post.item.post_id)))
+            if post.article is None:
+                post.article = Article(**post.fields, **post.create)
+                post.outcome = "created"
+            else:
+                post.outcome = self.update_object(post.article, post.fields)
+        self.create_articles([post for post in posts if post.outcome == "created"])
+        relinked = self.sync_relations(posts)
+        redirects = []
+        for post in posts:
+            article = post.article
+            if post.outcome == "unchanged" and article.pk in relinked:
+                post.outcome = "updated"
+            self.report.count("post", post.outcome)
+            self.article_ids.append(article.pk)
+            self.note_pending_images(article, post.item, post.outcome)
+            new_path = (
+                article.get_absolute_url() if article.status == "published" else ""
+            )
+            redirects.append((self.old_paths(post.item, ("p",)), new_path))
+        self.add_comments(posts)
+        self.set_redirects_many(redirects)
+
+    def create_articles(self, posts: list[PendingPost]) -> None:
+        """Insert the articles of new posts with free slugs, and map them.
+
+        `bulk_create` skips `Article.save`, so each article first fills what
+        save would compute: the HTML body, word count and read time.
+        """
+        if not posts:
+            return
+        slugs = free_slugs(
+            Article, [slug_text(post.item, "post") for post in posts], 200
+        )
+        for post, slug in zip(posts, slugs, strict=True):
+            post.article.slug = slug
+            post.article.fill_derived()
+        Article.objects.bulk_create([post.article for post in posts])
+        self.remember_many(
+            Kind.POST, [(str(post.item.post_id), post.article.pk) for post in posts]
+        )
 
     def add_page(self, item: WpItem) -> None:
         """Save a page as a static page, out of the menu, with its redirects."""
@@ -456,15 +609,20 @@ class ImportRun:
             obj.save()
             self.remember(kind, wp_id, obj.pk)
             return obj, "created"
+        return obj, self.update_object(obj, fields)
+
+    @staticmethod
+    def update_object(obj: models.Model, fields: dict) -> str:
+        """Save the `fields` of `obj` that changed; return "updated" or "unchanged"."""
         changed = [
             name for name, value in fields.items() if getattr(obj, name) != value
         ]
         if not changed:
-            return obj, "unchanged"
+            return "unchanged"
         for name in changed:
             setattr(obj, name, fields[name])
         obj.save()
-        return obj, "updated"
+        return "updated"
 
     def mapped_id(self, kind: str, wp_id: str) -> int | None:
         """Return the id of the object (kind, wp_id) was imported as, if any."""
@@ -474,6 +632,20 @@ class ImportRun:
             .first()
         )
 
+    def mapped_ids(self, kind: str, wp_ids: list[str]) -> dict[str, int]:
+        """Return the objects a batch of records was imported as, by WordPress id.
+
+        One query per `IN_CHUNK` ids, few enough for any SQLite build.
+        """
+        mapped = {}
+        for start in range(0, len(wp_ids), IN_CHUNK):
+            mapped.update(
+                Imported.objects.filter(
+                    kind=kind, wp_id__in=wp_ids[start : start + IN_CHUNK]
+                ).values_list("wp_id", "object_id")
+            )
+        return mapped
+
     def remember(self, kind: str, wp_id: str, object_id: int, **extra: str) -> None:
         """Map (kind, wp_id) to `object_id`, replacing an older mapping."""
         Imported.objects.bulk_create(
@@ -481,6 +653,22 @@ class ImportRun:
             update_conflicts=True,
             unique_fields=["kind", "wp_id"],
             update_fields=["object_id", *extra],
+        )
+
+    def remember_many(self, kind: str, pairs: Iterable[tuple[str, int]]) -> None:
+        """Map each (wp_id, object_id) of `pairs`, the last one of an id winning.
+
+        Each id goes into the insert once: PostgreSQL refuses to update a row
+        twice in one statement.
+        """
+        insert_rows(
+            Imported,
+            [
+                {"kind": kind, "wp_id": wp_id, "object_id": object_id}
+                for wp_id, object_id in dict(pairs).items()
+            ],
+            unique_fields=["kind", "wp_id"],
+            update_fields=["object_id"],
         )
 
     # --- Posts: sections, bylines, tags, images ---
@@ -537,40 +725,52 @@ class ImportRun:
                 self.add_tag(WpTag(None, slug, name, ""))
         return self.tags[slug]
 
-    def sync_relations(self, article: Article, item: WpItem, *, created: bool) -> bool:
-        """Set the article's byline and tags; return whether they changed."""
-        author_ids = [self.author_for(item.creator)]
-        tag_ids = {
-            self.tag_for(slug, name)
-            for taxonomy, slug, name in item.categories
-            if taxonomy == "post_tag" and slug
-        }
-        changed = False
-        current = [] if created else list(
-            article.bylines.order_by("position", "pk").values_list(
-                "author_id", flat=True
-            )
-        )  # fmt: skip
-        if current != author_ids:
-            if not created:  # a new article has no byline to remove
-                article.bylines.all().delete()
-            ArticleAuthor.objects.bulk_create(
-                ArticleAuthor(article=article, author_id=author_id, position=position)
-                for position, author_id in enumerate(author_ids)
-            )
-            changed = True
-        current_tags = set() if created else set(
-            article.tags.values_list("pk", flat=True)
-        )  # fmt: skip
-        if created:  # nothing to compare with: insert the links at once
-            through = Article.tags.through
-            through.objects.bulk_create(
-                through(article_id=article.pk, tag_id=tag_id) for tag_id in tag_ids
-            )
-        elif current_tags != tag_ids:
-            article.tags.set(tag_ids)
-            changed = True
-        return changed and not created
+    def sync_relations(self, posts: list[PendingPost]) -> set[int]:
+        """Set the bylines and tags of a batch of articles, in a few queries.
+
+        Return the ids of the articles that existed and whose bylines or tags
+        changed (a new article's links are all new, not a change).
+        """
+        through = Article.tags.through
+        old = [post.article.pk for post in posts if post.outcome != "created"]
+        bylines, tags = defaultdict(list), defaultdict(set)
+        if old:  # fewer than IN_CHUNK: a batch holds at most POST_BATCH posts
+            for article_id, author_id in (
+                ArticleAuthor.objects.filter(article_id__in=old)
+                .order_by("article_id", "position", "pk")
+                .values_list("article_id", "author_id")
+            ):
+                bylines[article_id].append(author_id)
+            for article_id, tag_id in through.objects.filter(
+                article_id__in=old
+            ).values_list("article_id", "tag_id"):
+                tags[article_id].add(tag_id)
+        new_bylines, new_tags = [], []
+        bylines_changed, tags_changed = [], []
+        for post in posts:
+            article, created = post.article, post.outcome == "created"
+            if created or bylines[article.pk] != post.author_ids:
+                if not created:
+                    bylines_changed.append(article.pk)
+                new_bylines += [
+                    {"article_id": article.pk, "author_id": author_id,
+                     "position": position}
+                    for position, author_id in enumerate(post.author_ids)
+                ]  # fmt: skip
+            if created or tags[article.pk] != post.tag_ids:
+                if not created:
+                    tags_changed.append(article.pk)
+                new_tags += [
+                    {"article_id": article.pk, "tag_id": tag_id}
+                    for tag_id in post.tag_ids
+                ]
+        if bylines_changed:
+            ArticleAuthor.objects.filter(article_id__in=bylines_changed).delete()
+        if tags_changed:
+            through.objects.filter(article_id__in=tags_changed).delete()
+        insert_rows(ArticleAuthor, new_bylines)
+        insert_rows(through, new_tags)
+        return {*bylines_changed, *tags_changed}
 
     def note_pending_images(self, article: Article, item: WpItem, outcome: str) -> None:
         """Remember, by id, an article whose images need the final pass."""
@@ -590,58 +790,82 @@ class ImportRun:
 
     # --- Comments ---
 
-    def add_comments(
-        self, article: Article, item: WpItem, *, article_created: bool = False
-    ) -> None:
-        """Save a post's comments with their threading, a few queries per post.
+    def add_comments(self, posts: list[PendingPost]) -> None:
+        """Save the comments of a batch of saved posts, with their threading.
 
         A new article's comments are all new: their mappings, if an earlier
         import left any, point at comments deleted with that article.
         """
-        comments = [c for c in item.comments if c.type not in PINGS]
-        self.report.skip(
-            "comment", "pingback or trackback", len(item.comments) - len(comments)
-        )
-        if not comments:
-            return
-        keys = [str(comment.id) for comment in comments]
-        mapped = {} if article_created else dict(
-            Imported.objects.filter(kind=Kind.COMMENT, wp_id__in=keys).values_list(
-                "wp_id", "object_id"
+        threads = []
+        for post in posts:
+            comments = [c for c in post.item.comments if c.type not in PINGS]
+            self.report.skip(
+                "comment",
+                "pingback or trackback",
+                len(post.item.comments) - len(comments),
             )
-        )  # fmt: skip
+            if comments:
+                created = post.outcome == "created"
+                threads.append(Thread(post.article, comments, created))
+        keys = [
+            str(comment.id)
+            for thread in threads
+            if not thread.article_created
+            for comment in thread.comments
+        ]
+        mapped = self.mapped_ids(Kind.COMMENT, keys) if keys else {}
         existing = Comment.objects.in_bulk(list(mapped.values())) if mapped else {}
-        saved: dict[int, Comment] = {}
-        created, changed = [], set()
-        for comment in comments:
-            obj = existing.get(mapped.get(str(comment.id)))
-            values = self.comment_values(article, comment)
-            if obj is None:
-                obj = Comment(article=article, **values)
-                created.append(comment.id)
-            elif self.update_comment(obj, values):
-                changed.add(comment.id)
-            saved[comment.id] = obj
-        self.create_in_waves(comments, saved, created)
-        Imported.objects.bulk_create(
-            [Imported(kind=Kind.COMMENT, wp_id=str(i), object_id=saved[i].pk)
-             for i in created],
-            update_conflicts=True,
-            unique_fields=["kind", "wp_id"],
-            update_fields=["object_id"],
-        )  # fmt: skip
-        changed |= self.thread_comments(comments, saved)
-        for wp_id in changed:
-            saved[wp_id].modified_at = self.started
+        for thread in threads:
+            for comment in thread.comments:
+                obj = None
+                if not thread.article_created:
+                    obj = existing.get(mapped.get(str(comment.id)))
+                values = self.comment_values(thread.article, comment)
+                if obj is None:
+                    email = comment.author_email
+                    values["article_id"] = thread.article.pk
+                    values["email_encrypted"] = (
+                        self.encrypt_email(email) if email else ""
+                    )
+                    obj = NewComment(values)
+                    thread.created.append(comment.id)
+                elif self.update_comment(obj, values, comment.author_email):
+                    thread.changed.add(comment.id)
+                thread.saved[comment.id] = obj
+        self.create_in_waves(threads)
+        self.remember_many(
+            Kind.COMMENT,
+            [
+                (str(wp_id), thread.saved[wp_id].pk)
+                for thread in threads
+                for wp_id in thread.created
+            ],
+        )
+        changed = []
+        for thread in threads:
+            thread.changed |= self.thread_comments(thread.comments, thread.saved)
+            for wp_id in thread.changed:
+                obj = thread.saved[wp_id]
+                if isinstance(obj, NewComment):  # in a loop of replies
+                    obj = obj.as_comment()
+                obj.modified_at = self.started
+                changed.append(obj)
+            created = len(thread.created)
+            updated = len(thread.changed - set(thread.created))
+            self.report.count("comment", "created", created)
+            self.report.count("comment", "updated", updated)
+            self.report.count(
+                "comment", "unchanged", len(thread.saved) - created - updated
+            )
         if changed:
-            Comment.objects.bulk_update([saved[i] for i in changed], COMMENT_FIELDS)
-        self.report.count("comment", "created", len(created))
-        updated = len(changed - set(created))
-        self.report.count("comment", "updated", updated)
-        self.report.count("comment", "unchanged", len(saved) - len(created) - updated)
+            Comment.objects.bulk_update(changed, COMMENT_FIELDS)
 
     def comment_values(self, article: Article, comment: WpComment) -> dict:
-        """Return the fields of a comment; no IP address, the email encrypted."""
+        """Return the fields of a comment; no IP address, no email in clear.
+
+        The encrypted email is left to the caller: it is needed only for a new
+        comment, or one whose email changed.
+        """
         email = comment.author_email
         if comment.date_gmt is not None:
             created_at = comment.date_gmt
@@ -649,59 +873,64 @@ class ImportRun:
             created_at = timezone.make_aware(comment.date)
         else:
             created_at = article.published_at or self.started
-        body = comment_text(comment.content)
+        body, body_html = comment_markup(comment.content)
         url = comment.author_url
         return {
             "author_name": (comment.author or "Anonymous")[:100],
             "author_url": url if url.startswith(("http://", "https://"))
             and len(url) <= 200 else "",
-            "email_digest": privacy.email_digest(email) if email else "",
-            "avatar_digest": privacy.avatar_digest(email or comment.author),
+            "email_digest": self.email_digest(email) if email else "",
+            "avatar_digest": self.avatar_digest(email or comment.author),
             "body": body,
-            "body_html": plain_text_to_html(body),
+            "body_html": body_html,
             "status": COMMENT_STATUSES.get(comment.approved, Comment.Status.PENDING),
             "created_at": created_at,
-            "email_encrypted": privacy.encrypt_email(email) if email else "",
         }  # fmt: skip
 
-    @staticmethod
-    def update_comment(obj: Comment, values: dict) -> bool:
+    def update_comment(self, obj: Comment, values: dict, email: str) -> bool:
         """Set changed values on `obj`; return whether any changed.
 
         The encrypted email differs at every encryption, so it is replaced
         only when the email's digest changed.
         """
         if obj.email_digest != values["email_digest"]:
-            obj.email_encrypted = values["email_encrypted"]
+            obj.email_encrypted = self.encrypt_email(email) if email else ""
         changed = False
         for name, value in values.items():
-            if name != "email_encrypted" and getattr(obj, name) != value:
+            if getattr(obj, name) != value:
                 setattr(obj, name, value)
                 changed = True
         return changed
 
     @staticmethod
-    def create_in_waves(
-        comments: list[WpComment], saved: dict[int, Comment], created: list[int]
-    ) -> None:
+    def create_in_waves(threads: list[Thread]) -> None:
         """Insert new comments, parents before replies, each reply linked.
 
-        Each wave inserts the comments whose parent has an id already (or is
-        not in the export), so threads need no updates afterwards.
+        Each wave inserts, for every thread of the batch at once, the comments
+        whose parent has an id already (or is not in the export), so threads
+        need no updates afterwards.
         """
-        parents = {comment.id: comment.parent for comment in comments}
-        waiting = list(created)
+        waiting = [(thread, wp_id) for thread in threads for wp_id in thread.created]
         while waiting:
             ready = [
-                wp_id
-                for wp_id in waiting
-                if parents[wp_id] not in saved or saved[parents[wp_id]].pk is not None
-            ] or waiting  # a loop of replies: insert the rest as they are
-            for wp_id in ready:
-                parent = saved.get(parents[wp_id])
-                saved[wp_id].parent_id = parent.pk if parent is not None else None
-            Comment.objects.bulk_create([saved[wp_id] for wp_id in ready])
-            waiting = [wp_id for wp_id in waiting if saved[wp_id].pk is None]
+                (thread, wp_id)
+                for thread, wp_id in waiting
+                if (parent := thread.parent(wp_id)) is None or parent.pk is not None
+            ] or waiting  # loops of replies: insert the rest as they are
+            wave = []
+            for thread, wp_id in ready:
+                parent = thread.parent(wp_id)
+                new = thread.saved[wp_id]
+                new.parent_id = parent.pk if parent is not None else None
+                wave.append(new)
+            ids = insert_rows(
+                Comment,
+                [new.row | {"parent_id": new.parent_id} for new in wave],
+                return_ids=True,
+            )
+            for new, pk in zip(wave, ids, strict=True):
+                new.pk = pk
+            waiting = [(t, w) for t, w in waiting if t.saved[w].pk is None]
 
     def thread_comments(
         self, comments: list[WpComment], saved: dict[int, Comment]
@@ -778,13 +1007,27 @@ class ImportRun:
 
     def set_redirects(self, old_paths: list[str], new_path: str) -> None:
         """Point `old_paths` at `new_path`, or remove them when it is ""."""
-        old_paths = [path for path in old_paths if path != new_path]
-        if not new_path:
-            Redirect.objects.filter(old_path__in=old_paths).delete()
-            return
-        Redirect.objects.bulk_create(
-            [Redirect(old_path=path[:1000], new_path=new_path) for path in old_paths],
-            update_conflicts=True,
+        self.set_redirects_many([(old_paths, new_path)])
+
+    def set_redirects_many(self, moves: list[tuple[list[str], str]]) -> None:
+        """Apply (old_paths, new_path) pairs as `set_redirects` would, in order.
+
+        The last word on a path wins, as it would one pair at a time; each
+        path is written once, in one delete and one upsert for them all.
+        """
+        final: dict[str, str] = {}
+        for old_paths, new_path in moves:
+            for path in old_paths:
+                if path != new_path:
+                    final[path[:1000] if new_path else path] = new_path
+        gone = [path for path, new_path in final.items() if not new_path]
+        for start in range(0, len(gone), IN_CHUNK):
+            Redirect.objects.filter(
+                old_path__in=gone[start : start + IN_CHUNK]
+            ).delete()
+        insert_rows(
+            Redirect,
+            [{"old_path": path, "new_path": new} for path, new in final.items() if new],
             unique_fields=["old_path"],
             update_fields=["new_path"],
         )
@@ -792,7 +1035,8 @@ class ImportRun:
     # --- The final pass ---
 
     def finish(self) -> None:
-        """Link late parents and images, redirect attachments, recount comments."""
+        """Save the last posts; link late parents and images, redirect, recount."""
+        self.save_posts()
         self.link_late_parents()
         self.fill_galleries()
         self.fill_featured_images()
@@ -826,29 +1070,38 @@ class ImportRun:
         return f'<img src="{html.escape(url)}" alt="">'
 
     def fill_featured_images(self) -> None:
-        """Set each article's lead image from its featured attachment."""
-        for article_id, wp_id, outcome in self.images_pending:
-            attachment = self.attachments.get(wp_id) or self.earlier_attachment(wp_id)
-            if attachment is None:
-                self.report.missing(f"attachment {wp_id} (a featured image)")
-                continue
-            if not attachment.name:
-                continue  # listed as missing when it was read
-            article = Article.objects.get(pk=article_id)
-            wanted = {
-                "image": attachment.name,
-                "image_alt": attachment.alt,
-                "image_caption": attachment.caption,
-            }
-            changed = [
-                name for name, v in wanted.items() if getattr(article, name) != v
-            ]
-            if changed:
-                for name in changed:
-                    setattr(article, name, wanted[name])
-                article.save()
-                if outcome == "unchanged":
-                    self.report.recount("post", "unchanged", "updated")
+        """Set each article's lead image from its featured attachment.
+
+        Articles are read a batch at a time, one query for each batch.
+        """
+        for start in range(0, len(self.images_pending), POST_BATCH):
+            pending = self.images_pending[start : start + POST_BATCH]
+            articles = Article.objects.in_bulk(
+                [article_id for article_id, *_ in pending]
+            )
+            for article_id, wp_id, outcome in pending:
+                self.fill_featured_image(articles[article_id], wp_id, outcome)
+
+    def fill_featured_image(self, article: Article, wp_id: int, outcome: str) -> None:
+        """Set an article's lead image from attachment `wp_id`, if it changed."""
+        attachment = self.attachments.get(wp_id) or self.earlier_attachment(wp_id)
+        if attachment is None:
+            self.report.missing(f"attachment {wp_id} (a featured image)")
+            return
+        if not attachment.name:
+            return  # listed as missing when it was read
+        wanted = {
+            "image": attachment.name,
+            "image_alt": attachment.alt,
+            "image_caption": attachment.caption,
+        }
+        changed = [name for name, v in wanted.items() if getattr(article, name) != v]
+        if changed:
+            for name in changed:
+                setattr(article, name, wanted[name])
+            article.save()
+            if outcome == "unchanged":
+                self.report.recount("post", "unchanged", "updated")
 
     def earlier_attachment(self, wp_id: int) -> Attachment | None:
         """Return an attachment an earlier import copied, known by its URL only."""
@@ -889,6 +1142,17 @@ def plain_summary(markup: str, limit: int) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+@lru_cache(maxsize=1024)
+def comment_markup(content: str) -> tuple[str, str]:
+    """Return a comment's plain text and its HTML, once per distinct content.
+
+    The HTML is what `Comment.save` would make, which `bulk_create` skips.
+    Short comments ("Thank you!") come back again and again.
+    """
+    body = comment_text(content)
+    return body, plain_text_to_html(body)
+
+
 def comment_text(content: str) -> str:
     """Return a comment's HTML as the plain text Masthead keeps.
 
@@ -909,9 +1173,12 @@ def item_slug(
     model: type[models.Model], item: WpItem, prefix: str, max_length: int
 ) -> str:
     """Return a free slug for a post or page: its post_name, title, or PREFIX-ID."""
-    return unique_slug(
-        model, item.post_name or item.title, f"{prefix}-{item.post_id}", max_length
-    )
+    return unique_slug(model, *slug_text(item, prefix), max_length)
+
+
+def slug_text(item: WpItem, prefix: str) -> tuple[str, str]:
+    """Return what an item's slug is made from, and the fallback "PREFIX-ID"."""
+    return item.post_name or item.title, f"{prefix}-{item.post_id}"
 
 
 def digest_slug(prefix: str, text: str) -> str:
@@ -927,10 +1194,36 @@ def unique_slug(
     Text with no Latin letters or digits gives no slug: `fallback` is used
     instead. A slug already taken gets "-2", "-3"…
     """
-    base = slugify(unquote(text))[:max_length].strip("-") or fallback
-    candidate, number = base, 2
-    while model.objects.filter(slug=candidate).exists():
-        suffix = f"-{number}"
-        candidate = f"{base[: max_length - len(suffix)]}{suffix}"
-        number += 1
-    return candidate
+    return free_slugs(model, [(text, fallback)], max_length)[0]
+
+
+def free_slugs(
+    model: type[models.Model], wanted: list[tuple[str, str]], max_length: int = 100
+) -> list[str]:
+    """Return a slug for each (text, fallback) of `wanted`, as `unique_slug` would.
+
+    The slugs differ from one another as well as from those `model` has. One
+    query checks them all; only a slug found taken costs one more per suffix.
+    """
+    bases = [
+        slugify(unquote(text))[:max_length].strip("-") or fallback
+        for text, fallback in wanted
+    ]
+    taken = dict.fromkeys(bases, False)  # slug → taken; absent: not asked yet
+    taken.update(
+        (slug, True)
+        for slug in model.objects.filter(slug__in=bases).values_list("slug", flat=True)
+    )
+    slugs = []
+    for base in bases:
+        candidate, number = base, 2
+        while taken.get(candidate) or (
+            candidate not in taken and model.objects.filter(slug=candidate).exists()
+        ):
+            taken[candidate] = True
+            suffix = f"-{number}"
+            candidate = f"{base[: max_length - len(suffix)]}{suffix}"
+            number += 1
+        taken[candidate] = True
+        slugs.append(candidate)
+    return slugs
