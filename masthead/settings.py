@@ -158,6 +158,10 @@ def database() -> dict:
 DATABASES = {"default": database()}
 
 
+# publish-files also writes a brotli copy of each page (FILE.br): only worth it
+# when the web server sends them (nginx with the brotli_static module).
+MASTHEAD_FILES_BROTLI = env_bool("MASTHEAD_FILES_BROTLI")
+
 # Caches: in this process's memory by default; Redis, shared by every app
 # server, when REDIS_URL is set. "pages" holds rendered public pages.
 REDIS_URL = os.environ.get("REDIS_URL", "")

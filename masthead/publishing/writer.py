@@ -55,7 +55,6 @@ def file_for(path: str, content_type: str) -> str:
 
 
 def write_atomically(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp{os.getpid()}")
     temporary.write_bytes(data)
     os.replace(temporary, target)
@@ -112,19 +111,28 @@ class Publisher:
         digest = hashlib.blake2b(body, digest_size=16).hexdigest()
         name = file_for(target.path, headers.get("content-type", "text/html"))
         entry = self.manifest.get(target.path)
-        if entry and entry["hash"] == digest and (self.root / name).exists():
+        wants_brotli = settings.MASTHEAD_FILES_BROTLI and len(body) >= COMPRESSED_FROM
+        if (
+            entry
+            and entry["hash"] == digest
+            and (self.root / name).exists()
+            # Turning brotli copies on or off rewrites every page once.
+            and (self.root / f"{name}.br").exists() == wants_brotli
+        ):
             return "unchanged"
         if entry and entry["file"] != name:
             self.remove(target.path)
+        (self.root / name).parent.mkdir(parents=True, exist_ok=True)
         write_atomically(self.root / name, body)
         compressed = len(body) >= COMPRESSED_FROM
         # Brotli's quality 9 took 20 ms on an 83 KB article page, more than
         # rendering it, for 2% fewer bytes than quality 5 (1.4 ms).
-        for suffix, packed in (
-            (".gz", lambda: gzip.compress(body, compresslevel=9, mtime=0)),
-            (".br", lambda: brotli.compress(body, quality=BROTLI_QUALITY)),
-        ):
-            if compressed:
+        for suffix, packed, wanted in (
+            (".gz", lambda: gzip.compress(body, compresslevel=9, mtime=0), True),
+            (".br", lambda: brotli.compress(body, quality=BROTLI_QUALITY),
+             settings.MASTHEAD_FILES_BROTLI),
+        ):  # fmt: skip
+            if compressed and wanted:
                 write_atomically(self.root / f"{name}{suffix}", packed())
             else:
                 (self.root / f"{name}{suffix}").unlink(missing_ok=True)

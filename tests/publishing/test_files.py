@@ -51,6 +51,7 @@ def test_a_path_cannot_leave_the_folder():
 
 
 def test_full_build_writes_what_readers_get(site_dir, client, make_article, settings):
+    settings.MASTHEAD_FILES_BROTLI = True
     article = make_article("Harbour reopens", tags=["Ports"])
     draft = make_article("Not yet", status=Article.Status.DRAFT)
     counts = build_all(site_dir, processes=1, report=lambda _: None)
@@ -156,3 +157,17 @@ def test_a_scheduled_article_reaches_the_files_at_its_time(
     watcher.step()  # the clock: it went live
     assert "Embargoed report" in read(site_dir, "/")
     assert (site_dir / file_for(scheduled.get_absolute_url(), "text/html")).exists()
+
+
+def test_brotli_copies_only_when_asked_for(site_dir, make_article, settings):
+    url = make_article("Harbour reopens").get_absolute_url()
+    build_all(site_dir, processes=1, report=lambda _: None)
+    name = site_dir / file_for(url, "text/html")
+    assert name.with_name("index.html.gz").exists()
+    assert not name.with_name("index.html.br").exists()  # nginx would not send it
+    settings.MASTHEAD_FILES_BROTLI = True
+    build_all(site_dir, processes=1, report=lambda _: None)  # no content change
+    assert name.with_name("index.html.br").exists()
+    settings.MASTHEAD_FILES_BROTLI = False
+    build_all(site_dir, processes=1, report=lambda _: None)
+    assert not name.with_name("index.html.br").exists()  # never a stale copy
