@@ -10,6 +10,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.text import slugify
 
+from masthead import memo
 from masthead.articles.models import Article, ArticleAuthor, Section, Tag
 from masthead.authors.models import Author
 from masthead.comments import privacy
@@ -28,6 +29,7 @@ def test_settings(settings, tmp_path, monkeypatch):
     # end), so bump the content generation at once, as a commit would.
     monkeypatch.setattr(generation, "bump", generation.bump_now)
     expiry.next_change.forget()  # the last test's database is gone
+    memo.forget()
     settings.SECURE_SSL_REDIRECT = False
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False

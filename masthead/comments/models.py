@@ -86,10 +86,6 @@ class Comment(models.Model):
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
 
-    # Set on the one held comment its own author is shown (display.py): every
-    # other comment answers False without a failed lookup in the template.
-    is_own_pending = False
-
     @property
     def anchor(self) -> str:
         return f"comment-{self.pk}"
