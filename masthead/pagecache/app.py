@@ -176,19 +176,7 @@ class PageCacheApp:
         return f"{host}{path}?{kept}"
 
     def render(self, token: str, key: str, environ: dict, start_response: Callable):
-        captured = {}
-
-        def capture(status, headers, exc_info=None):
-            captured["status"], captured["headers"] = status, headers
-            return lambda data: captured.setdefault("written", []).append(data)
-
-        result = self.app(environ, capture)
-        try:
-            body = b"".join([*captured.get("written", []), *result])
-        finally:
-            if hasattr(result, "close"):
-                result.close()
-        status, headers = captured["status"], captured["headers"]
+        status, headers, body = call(self.app, environ)
         entry = self.entry(status, headers, body)
         if entry is None:
             start_response(status, headers)
@@ -244,6 +232,23 @@ class PageCacheApp:
 def shared_key(token: str, key: str) -> str:
     digest = hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=16)
     return f"page:{token}:{digest.hexdigest()}"
+
+
+def call(app: Callable, environ: dict) -> tuple[str, list, bytes]:
+    """Call the WSGI `app`; return its status line, headers and whole body."""
+    captured = {}
+
+    def capture(status, headers, exc_info=None):
+        captured["status"], captured["headers"] = status, headers
+        return lambda data: captured.setdefault("written", []).append(data)
+
+    result = app(environ, capture)
+    try:
+        body = b"".join([*captured.get("written", []), *result])
+    finally:
+        if hasattr(result, "close"):
+            result.close()
+    return captured["status"], captured["headers"], body
 
 
 def answer(entry: Entry, environ: dict, start_response: Callable, outcome: str):

@@ -24,6 +24,7 @@ import brotli
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
 
+from masthead.pagecache.app import call
 from masthead.publishing.targets import Target
 
 MANIFEST = ".masthead-files.json"
@@ -84,19 +85,9 @@ class Publisher:
                    "SERVER_PORT": "443" if self.scheme == "https" else "80",
                    "wsgi.input": io.BytesIO(b"")}  # fmt: skip
         setup_testing_defaults(environ)
-        seen = {}
-
-        def start_response(status, headers, exc_info=None):
-            seen["status"], seen["headers"] = status, headers
-
-        result = self.handler(environ, start_response)
-        try:
-            body = b"".join(result)
-        finally:
-            if hasattr(result, "close"):
-                result.close()
-        headers = {name.lower(): value for name, value in seen["headers"]}
-        return int(seen["status"].split()[0]), headers, body
+        status, headers, body = call(self.handler, environ)
+        headers = {name.lower(): value for name, value in headers}
+        return int(status.split()[0]), headers, body
 
     def publish(self, target: Target) -> str:
         """Write, keep or remove the files of `target`; return what was done."""

@@ -18,7 +18,7 @@ from masthead.articles.services import article_publish, article_unpublish
 from masthead.comments.models import Comment
 from masthead.comments.services import comments_moderate
 from masthead.pagecache import generation
-from masthead.pagecache.app import PageCacheApp
+from masthead.pagecache.app import PageCacheApp, call
 from masthead.pagecache.models import Change
 
 
@@ -55,13 +55,7 @@ def app(in_process_requests):
                "HTTP_HOST": "testserver", "wsgi.input": io.BytesIO(b""),
                **environ}  # fmt: skip
         setup_testing_defaults(env)
-        seen = {}
-
-        def start_response(status, headers, exc_info=None):
-            seen["status"], seen["headers"] = status, headers
-
-        body = b"".join(cached(env, start_response))
-        return Response(seen["status"], seen["headers"], body)
+        return Response(*call(cached, env))
 
     yield get
     caches["pages"].clear()
