@@ -3,11 +3,13 @@
 Page numbers live in the path, not the query string, so each page of a listing
 is a plain file when the site is written out as static files.
 
-Deep pages cost what the first page costs: no OFFSET. A listing's *anchors*,
-the sort key (publication time, id) of the first article of every page, come
-from one index-only query per listing per content generation, kept in the
-cache; a page is then an index seek from its anchor ("keyset pagination"
-with page numbers). The anchors also give the number of pages, so no COUNT.
+Deep pages cost what the first page costs: no OFFSET. A listing's order, the
+ids of its articles newest first, comes from one index query per listing per
+content generation and is kept (masthead.memo); a deep page is then a slice
+of it, and only its own rows are read, by id. The order also gives the number
+of pages, so no COUNT. Reading ids first matters most for tags and authors:
+sorting their articles by date otherwise reads every one of their rows,
+bodies included, for every page.
 """
 
 import math
@@ -15,8 +17,6 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import F, Q, Window
-from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from masthead.memo import per_generation
@@ -81,19 +81,18 @@ def paginate(request, articles, number: int, *, listing: str) -> ListingPage:
     ordered = articles.order_by("-published_at", "-pk")
     if number == 1:
         # The first page, the one most read and first rendered after a change,
-        # needs no anchors: the newest articles, and a count (an index scan).
+        # needs no order kept: the newest articles, and a count (an index scan).
         count = per_generation(f"count:{listing}", ordered.count)
         object_list = list(ordered[:per_page])
     else:
-        anchors = listing_anchors(articles, per_page, listing)
-        if number > len(anchors):
+        ids = listing_ids(ordered, listing)
+        start = (number - 1) * per_page
+        if start >= len(ids):
             raise Http404("No such page")
-        published_at, pk = anchors[number - 1]
-        start = Q(published_at__lt=published_at) | Q(
-            published_at=published_at, pk__lte=pk
-        )
-        object_list = list(ordered.filter(start)[:per_page])
-        count = (len(anchors) - 1) * per_page + len(object_list)
+        page_ids = ids[start : start + per_page]
+        rows = articles.order_by().in_bulk(page_ids)
+        object_list = [rows[pk] for pk in page_ids if pk in rows]
+        count = len(ids)
     pages = max(1, math.ceil(count / per_page))
     page = ListingPage(number, object_list, Paginator(pages, count))
     listing_path = PAGE_SUFFIX.sub("", request.path)
@@ -102,28 +101,15 @@ def paginate(request, articles, number: int, *, listing: str) -> ListingPage:
     return page
 
 
-def listing_anchors(articles, per_page: int, listing: str) -> list[tuple]:
-    """Return the (published_at, pk) of the first article of each page of `articles`.
+def listing_ids(ordered, listing: str) -> list[int]:
+    """Return the ids of a listing's articles in its order (`ordered`).
 
-    One query over the listing's index, once per content generation.
+    One query, once per content generation (7 ms for a tag of 244 articles at
+    100k, on SQLite, which reads each of their rows once to sort them).
     """
-
-    def anchors() -> list[tuple]:
-        ranked = (
-            articles.order_by()
-            .annotate(
-                row=Window(
-                    RowNumber(), order_by=[F("published_at").desc(), F("pk").desc()]
-                )
-            )
-            .annotate(slot=F("row") % per_page)
-            .filter(slot=1 % per_page)
-            .values_list("published_at", "pk")
-        )
-        # Sorted here: the database may return the page starts in any order.
-        return sorted(ranked, reverse=True)
-
-    return per_generation(f"anchors:{per_page}:{listing}", anchors)
+    return per_generation(
+        f"ids:{listing}", lambda: list(ordered.values_list("pk", flat=True))
+    )
 
 
 def page_url(listing_path: str, number: int) -> str:
