@@ -20,6 +20,23 @@ from masthead.pagecache import expiry, generation
 serial = itertools.count(1)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_generation_file(tmp_path_factory):
+    """Keep the content generation in this run's own folder, not ./var/.
+
+    Another test run in the same checkout (a second pytest) would bump a
+    shared file, and this run's pages and memos would change under it.
+    """
+    from django.conf import settings
+
+    generation.store.cache_clear()
+    original = settings.VAR_DIR
+    settings.VAR_DIR = tmp_path_factory.mktemp("var")
+    yield
+    settings.VAR_DIR = original
+    generation.store.cache_clear()
+
+
 @pytest.fixture(autouse=True)
 def test_settings(settings, tmp_path, monkeypatch):
     """Serve over plain HTTP, with uploads in a temporary folder, caches empty."""
