@@ -126,19 +126,26 @@ def affected_targets(kinds: dict[str, set], previous_latest: set[int]):
     )
     listings = Listings()
     touched = published.filter(pk__in=article_ids)
+    # Listings of every changed article, readable or not: one unpublished
+    # (a retraction) must leave its section's, tags' and authors' pages.
+    changed = Article.objects.filter(pk__in=article_ids)
     urls = {section.get_absolute_url() for section in Section.objects.filter(
-        articles__in=touched)}  # fmt: skip
+        articles__in=changed)}  # fmt: skip
     urls |= {tag.get_absolute_url() for tag in Tag.objects.filter(
-        Q(articles__in=touched) | Q(pk__in=tag_ids))}  # fmt: skip
+        Q(articles__in=changed) | Q(pk__in=tag_ids))}  # fmt: skip
     urls |= {author.get_absolute_url() for author in Author.objects.filter(
-        Q(articles__in=touched) | Q(pk__in=author_ids))}  # fmt: skip
+        Q(articles__in=changed) | Q(pk__in=author_ids))}  # fmt: skip
     all_urls = listings.all_urls()
+    # A listing with nothing readable left is rewritten too (its page says
+    # so). A deeper page that a shorter listing no longer has keeps its file
+    # until the next full build.
+    emptied = sorted(urls - set(all_urls))
     urls = sorted(url for url in urls if url in all_urls)
 
     yield from plain(FRONT)
     yield from article_targets(touched)
     yield from (Target(None, pk) for pk in article_ids)  # old addresses, if any
-    yield from plain(listings.first_pages(urls))
+    yield from plain(listings.first_pages(urls + emptied))
     if article_ids & (previous_latest | latest_ids()):
         # The "Latest articles" box of every article page changed.
         yield from article_targets(published.exclude(pk__in=article_ids))

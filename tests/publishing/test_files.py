@@ -115,6 +115,28 @@ def test_unpublishing_removes_the_files(watcher, site_dir):
     assert "Older report" not in read(site_dir, "/")
 
 
+def test_unpublishing_takes_the_article_off_its_listings(
+    watcher, site_dir, make_article
+):
+    kept = Article.objects.get()
+    gone = make_article("Retracted story", section=kept.section, tags=["Courts"],
+                        authors=kept.byline)  # fmt: skip
+    alone = make_article("Only one here", tags=["Harbours"])
+    watcher.step()
+    listings = [kept.section.get_absolute_url(), "/tag/courts/",
+                kept.byline[0].get_absolute_url()]  # fmt: skip
+    for url in listings:
+        assert "Retracted story" in read(site_dir, url)
+    article_unpublish(article=gone)
+    article_unpublish(article=alone)
+    watcher.step()
+    for url in listings:
+        assert "Retracted story" not in read(site_dir, url)
+    # Listings left with no article: rewritten too (an empty page, not stale).
+    for url in ("/tag/harbours/", alone.section.get_absolute_url()):
+        assert "Only one here" not in read(site_dir, url)
+
+
 def test_an_approved_comment_rewrites_its_article_only(watcher, site_dir, make_comment):
     article = Article.objects.get()
     held = make_comment(article, status=Comment.Status.PENDING, body="Well said.")
