@@ -113,8 +113,6 @@ TEMPLATES = [
         "OPTIONS": {
             "environment": "masthead.templating.environment",
             "context_processors": ["masthead.context_processors.site"],
-            # Templates are compiled once per process; a theme is a restart away.
-            "auto_reload": False,
         },
     },
     # The newsroom admin.
