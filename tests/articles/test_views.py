@@ -348,3 +348,32 @@ def test_listing_queries_do_not_grow_with_data(
             assert client.get(page).status_code == 200
         with django_assert_num_queries(expected):
             assert client.get(page).status_code == 200
+
+
+@pytest.mark.django_db
+def test_text_from_the_newsroom_is_escaped_on_every_reader_page(
+    client, make_article, make_author, make_section
+):
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    author = make_author(f"Writer {hostile}", bio=f"Bio {hostile}")
+    section = make_section(f"World {hostile}", description=f"About {hostile}")
+    article = make_article(
+        f"Headline {hostile}",
+        section=section,
+        authors=[author],
+        tags=[f"Tag {hostile}"],
+        standfirst=f"Standfirst {hostile}",
+    )
+    tag = article.tags.get()
+    urls = ["/", article.get_absolute_url(), section.get_absolute_url(),
+            tag.get_absolute_url(), author.get_absolute_url()]  # fmt: skip
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        tree = page(response)
+        # Printed as text, never as markup.
+        assert not tree.xpath("//body//script[contains(., 'alert')]"), url
+        assert not tree.xpath("//img[@onerror]"), url
+        assert hostile in response.content.decode().replace("&lt;", "<").replace(
+            "&gt;", ">"
+        ).replace("&#34;", '"'), url
