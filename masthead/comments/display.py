@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.core import signing
+from django.utils.translation import get_language
 from jinja2 import pass_context
 from markupsafe import Markup
 
@@ -97,8 +98,8 @@ def comment_section(context, article):
 
 
 # A blank form's fields, printed: the same on every article page (they depend
-# on the settings only), so printed once per process. Key: the length limit.
-_blank_fields: dict[int, Markup] = {}
+# on the length limit and the language only), so printed once per process.
+_blank_fields: dict[tuple[int, str], Markup] = {}
 
 
 @pass_context
@@ -106,7 +107,7 @@ def comment_fields(context, form: CommentForm) -> Markup:
     """Print the form's fields (comments/form_fields.html) with what was typed."""
     if form.is_bound or form.initial:
         return _fields(context, form)
-    key = settings.MASTHEAD_COMMENTS_MAX_LENGTH
+    key = (settings.MASTHEAD_COMMENTS_MAX_LENGTH, get_language())
     if key not in _blank_fields:
         _blank_fields[key] = _fields(context, form)
     return _blank_fields[key]
