@@ -1,7 +1,7 @@
 """The page cache app: connects the receivers that note every visible change."""
 
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 
 class PageCacheConfig(AppConfig):
@@ -26,6 +26,16 @@ class PageCacheConfig(AppConfig):
             signals.content_changed,
             sender=Article.tags.through,
             dispatch_uid="article-tags",
+        )
+        # What an article leaves: publish-files rewrites those listings too.
+        pre_save.connect(signals.article_moving, sender=Article, dispatch_uid="moving")
+        m2m_changed.connect(
+            signals.tags_leaving,
+            sender=Article.tags.through,
+            dispatch_uid="tags-leaving",
+        )
+        post_delete.connect(
+            signals.byline_removed, sender=ArticleAuthor, dispatch_uid="byline-removed"
         )
         post_save.connect(signals.comment_saved, sender=Comment, dispatch_uid=Comment)
         post_delete.connect(

@@ -14,6 +14,12 @@ class Change(models.Model):
         AUTHOR = "author"
         TAG = "tag"
         SITE = "site"  # sections and static pages: menus on every page
+        # An article left a listing (moved section, lost a tag or a byline):
+        # that listing's pages change, nothing else. The id is the section's,
+        # tag's or author's.
+        LEFT_SECTION = "left-sec"
+        LEFT_TAG = "left-tag"
+        LEFT_AUTHOR = "left-auth"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     object_id = models.BigIntegerField(null=True)

@@ -37,3 +37,36 @@ def comment_saved(instance, created, **kwargs):
     if created and instance.status != instance.Status.APPROVED:
         return
     content_changed(instance)
+
+
+def article_moving(instance, **kwargs):
+    """Before an article is saved: note the section it leaves, if it moves."""
+    if instance.pk is None or generation.in_bulk_change.get():
+        return
+    old = (
+        type(instance)
+        .objects.filter(pk=instance.pk)
+        .values_list("section_id", flat=True)
+    )
+    section_id = old.first()
+    if section_id is not None and section_id != instance.section_id:
+        generation.changed(Change.Kind.LEFT_SECTION, section_id)
+
+
+def tags_leaving(instance, action, pk_set, reverse, **kwargs):
+    """Note the tags an article loses (from its side: `article.tags.set(...)`)."""
+    if reverse:
+        return
+    if action == "post_remove":
+        left = pk_set or ()
+    elif action == "pre_clear":
+        left = instance.tags.values_list("pk", flat=True)
+    else:
+        return
+    for tag_id in left:
+        generation.changed(Change.Kind.LEFT_TAG, tag_id)
+
+
+def byline_removed(instance, **kwargs):
+    """A byline deleted: its author's listing loses the article."""
+    generation.changed(Change.Kind.LEFT_AUTHOR, instance.author_id)

@@ -135,6 +135,13 @@ def affected_targets(kinds: dict[str, set], previous_latest: set[int]):
         Q(articles__in=changed) | Q(pk__in=tag_ids))}  # fmt: skip
     urls |= {author.get_absolute_url() for author in Author.objects.filter(
         Q(articles__in=changed) | Q(pk__in=author_ids))}  # fmt: skip
+    # Listings an article left: they lose it.
+    for kind, model in ((Change.Kind.LEFT_SECTION, Section),
+                        (Change.Kind.LEFT_TAG, Tag),
+                        (Change.Kind.LEFT_AUTHOR, Author)):  # fmt: skip
+        if ids := kinds.get(kind):
+            urls |= {item.get_absolute_url() for item in model.objects.filter(
+                pk__in=ids)}  # fmt: skip
     all_urls = listings.all_urls()
     # A listing with nothing readable left is rewritten too (its page says
     # so). A deeper page that a shorter listing no longer has keeps its file

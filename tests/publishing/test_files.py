@@ -8,7 +8,7 @@ import brotli
 import pytest
 from django.utils import timezone
 
-from masthead.articles.models import Article
+from masthead.articles.models import Article, ArticleAuthor, Tag
 from masthead.articles.services import article_publish, article_unpublish
 from masthead.comments.models import Comment
 from masthead.comments.services import comments_moderate
@@ -135,6 +135,36 @@ def test_unpublishing_takes_the_article_off_its_listings(
     # Listings left with no article: rewritten too (an empty page, not stale).
     for url in ("/tag/harbours/", alone.section.get_absolute_url()):
         assert "Only one here" not in read(site_dir, url)
+
+
+def test_an_article_that_moves_leaves_its_old_listings(
+    watcher, site_dir, make_article, make_section, make_author
+):
+    kept = Article.objects.get()
+    old_section, old_author = kept.section, kept.byline[0]
+    moving = make_article("Moving story", section=old_section, tags=["Ports", "Rail"],
+                          authors=[old_author])  # fmt: skip
+    # Where it goes exists already (a new section would rebuild everything).
+    new_section, new_author = make_section("Business"), make_author("New Writer")
+    make_article("Business as usual", section=new_section, authors=[new_author])
+    watcher.step()
+    old_listings = [old_section.get_absolute_url(), "/tag/ports/",
+                    old_author.get_absolute_url()]  # fmt: skip
+    for url in old_listings:
+        assert "Moving story" in read(site_dir, url)
+    moving.section = new_section
+    moving.save()
+    moving.tags.set([Tag.objects.get(name="Rail")])
+    moving.bylines.all().delete()
+    ArticleAuthor.objects.create(article=moving, author=new_author)
+    counts = watcher.step()
+    for url in old_listings:  # rewritten without it, or gone with the listing
+        path = site_dir / file_for(url, "text/html")
+        assert not path.exists() or "Moving story" not in read(site_dir, url), url
+    for url in (new_section.get_absolute_url(), "/tag/rail/",
+                new_author.get_absolute_url()):  # fmt: skip
+        assert "Moving story" in read(site_dir, url), url
+    assert counts["written"] < 40  # the listings involved, not the whole site
 
 
 def test_an_approved_comment_rewrites_its_article_only(watcher, site_dir, make_comment):
