@@ -143,9 +143,7 @@ def affected_targets(kinds: dict[str, set], previous_latest: set[int]):
             urls |= {item.get_absolute_url() for item in model.objects.filter(
                 pk__in=ids)}  # fmt: skip
     all_urls = listings.all_urls()
-    # A listing with nothing readable left is rewritten too (its page says
-    # so). A deeper page that a shorter listing no longer has keeps its file
-    # until the next full build.
+    # A listing with nothing readable left is rewritten too.
     emptied = sorted(urls - set(all_urls))
     urls = sorted(url for url in urls if url in all_urls)
 
@@ -158,4 +156,11 @@ def affected_targets(kinds: dict[str, set], previous_latest: set[int]):
         yield from article_targets(published.exclude(pk__in=article_ids))
     yield from plain(pages_of("/", listings.home)[1:])
     yield from plain(listings.deeper_pages(urls, all_urls))
+    # The page after each listing's last: one a shorter listing no longer has
+    # answers 404 now, and its files go.
+    counts = {"/": listings.home, **all_urls}
+    yield from plain(
+        page_url(url, len(pages_of(url, counts.get(url, 0))) + 1)
+        for url in ["/", *urls, *emptied]
+    )
     yield from plain(SITEMAP_FILES + BACK)

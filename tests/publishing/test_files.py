@@ -137,6 +137,20 @@ def test_unpublishing_takes_the_article_off_its_listings(
         assert "Only one here" not in read(site_dir, url)
 
 
+def test_a_listing_one_page_shorter_loses_its_last_page(
+    watcher, site_dir, make_article, settings
+):
+    section = Article.objects.get().section
+    per_page = settings.MASTHEAD_ARTICLES_PER_PAGE
+    extra = [make_article(section=section) for _ in range(per_page)]
+    watcher.step()
+    last_page = site_dir / file_for(f"{section.get_absolute_url()}page/2/", "text/html")
+    assert last_page.exists()
+    article_unpublish(article=extra[0])
+    watcher.step()
+    assert not last_page.exists()
+
+
 def test_an_article_that_moves_leaves_its_old_listings(
     watcher, site_dir, make_article, make_section, make_author
 ):
