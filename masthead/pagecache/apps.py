@@ -1,7 +1,13 @@
 """The page cache app: connects the receivers that note every visible change."""
 
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 
 
 class PageCacheConfig(AppConfig):
@@ -29,6 +35,9 @@ class PageCacheConfig(AppConfig):
         )
         # What an article leaves: publish-files rewrites those listings too.
         pre_save.connect(signals.article_moving, sender=Article, dispatch_uid="moving")
+        pre_delete.connect(
+            signals.article_deleting, sender=Article, dispatch_uid="deleting"
+        )
         m2m_changed.connect(
             signals.tags_leaving,
             sender=Article.tags.through,

@@ -53,6 +53,18 @@ def article_moving(instance, **kwargs):
         generation.changed(Change.Kind.LEFT_SECTION, section_id)
 
 
+def article_deleting(instance, **kwargs):
+    """Before an article is deleted: note its section and tags, which lose it.
+
+    (Its bylines are deleted with it, and each notes its author.)
+    """
+    if generation.in_bulk_change.get():
+        return
+    generation.changed(Change.Kind.LEFT_SECTION, instance.section_id)
+    for tag_id in instance.tags.values_list("pk", flat=True):
+        generation.changed(Change.Kind.LEFT_TAG, tag_id)
+
+
 def tags_leaving(instance, action, pk_set, reverse, **kwargs):
     """Note the tags an article loses (from its side: `article.tags.set(...)`)."""
     if reverse:

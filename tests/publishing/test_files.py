@@ -137,6 +137,22 @@ def test_unpublishing_takes_the_article_off_its_listings(
         assert "Only one here" not in read(site_dir, url)
 
 
+def test_a_deleted_article_leaves_its_listings(watcher, site_dir, make_article):
+    kept = Article.objects.get()
+    doomed = make_article("Deleted story", section=kept.section, tags=["Ports"],
+                          authors=kept.byline)  # fmt: skip
+    make_article("Still here", tags=["Ports"])
+    watcher.step()
+    listings = [kept.section.get_absolute_url(), "/tag/ports/",
+                kept.byline[0].get_absolute_url()]  # fmt: skip
+    for url in listings:
+        assert "Deleted story" in read(site_dir, url)
+    doomed.delete()
+    watcher.step()
+    for url in listings:
+        assert "Deleted story" not in read(site_dir, url), url
+
+
 def test_a_listing_one_page_shorter_loses_its_last_page(
     watcher, site_dir, make_article, settings
 ):
