@@ -93,7 +93,7 @@ def paginate(request, articles, number: int, *, listing: str) -> ListingPage:
         rows = articles.order_by().in_bulk(page_ids)
         object_list = [rows[pk] for pk in page_ids if pk in rows]
         count = len(ids)
-    pages = max(1, math.ceil(count / per_page))
+    pages = page_count(count)
     page = ListingPage(number, object_list, Paginator(pages, count))
     listing_path = PAGE_SUFFIX.sub("", request.path)
     page.previous_url = page.has_previous() and page_url(listing_path, number - 1)
@@ -110,6 +110,11 @@ def listing_ids(ordered, listing: str) -> list[int]:
     return per_generation(
         f"ids:{listing}", lambda: list(ordered.values_list("pk", flat=True))
     )
+
+
+def page_count(count: int) -> int:
+    """Return how many pages a listing of `count` articles takes (one at least)."""
+    return max(1, math.ceil(count / settings.MASTHEAD_ARTICLES_PER_PAGE))
 
 
 def page_url(listing_path: str, number: int) -> str:

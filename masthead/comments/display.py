@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from masthead.comments.avatars import identicon_svg
 from masthead.comments.forms import CommentForm
-from masthead.comments.models import Comment
+from masthead.comments.models import Comment, comment_anchor
 from masthead.comments.threads import build_thread
 from masthead.templating import inclusion
 
@@ -43,7 +43,7 @@ class ShownComment:
 
     @property
     def anchor(self) -> str:
-        return f"comment-{self.pk}"
+        return comment_anchor(self.pk)
 
 
 def pending_token(comment: Comment) -> str:

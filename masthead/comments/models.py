@@ -84,11 +84,16 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+        return f"{self.article.get_absolute_url()}#{self.anchor}"
 
     @property
     def anchor(self) -> str:
-        return f"comment-{self.pk}"
+        return comment_anchor(self.pk)
+
+
+def comment_anchor(pk: int) -> str:
+    """Return the id of a comment's element on its article page."""
+    return f"comment-{pk}"
 
 
 class BlockedTerm(models.Model):

@@ -6,7 +6,6 @@ the largest audiences first: the home page and feeds, then articles newest
 first, listing first pages, then deeper pages and the sitemaps.
 """
 
-import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -17,7 +16,7 @@ from masthead.articles.models import Article, Section, Tag, article_path, readab
 from masthead.authors.models import Author
 from masthead.pagecache.models import Change
 from masthead.pages.models import Page
-from masthead.pagination import page_url
+from masthead.pagination import page_count, page_url
 from masthead.seo.sitemaps import SITEMAPS
 
 FRONT = ["/", "/feed/", "/feed/atom/", "/feed.json", "/sitemap-news.xml"]
@@ -38,8 +37,7 @@ def plain(paths: Iterable[str]) -> list[Target]:
 
 def pages_of(listing: str, count: int) -> list[str]:
     """Return the addresses of every page of a listing of `count` articles."""
-    pages = max(1, math.ceil(count / settings.MASTHEAD_ARTICLES_PER_PAGE))
-    return [page_url(listing, n) for n in range(1, pages + 1)]
+    return [page_url(listing, n) for n in range(1, page_count(count) + 1)]
 
 
 class Listings:
@@ -160,7 +158,7 @@ def affected_targets(kinds: dict[str, set], previous_latest: set[int]):
     # answers 404 now, and its files go.
     counts = {"/": listings.home, **all_urls}
     yield from plain(
-        page_url(url, len(pages_of(url, counts.get(url, 0))) + 1)
+        page_url(url, page_count(counts.get(url, 0)) + 1)
         for url in ["/", *urls, *emptied]
     )
     yield from plain(SITEMAP_FILES + BACK)

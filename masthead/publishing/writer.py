@@ -102,7 +102,8 @@ class Publisher:
         digest = hashlib.blake2b(body, digest_size=16).hexdigest()
         name = file_for(target.path, headers.get("content-type", "text/html"))
         entry = self.manifest.get(target.path)
-        wants_brotli = settings.MASTHEAD_FILES_BROTLI and len(body) >= COMPRESSED_FROM
+        compressed = len(body) >= COMPRESSED_FROM
+        wants_brotli = compressed and settings.MASTHEAD_FILES_BROTLI
         if (
             entry
             and entry["hash"] == digest
@@ -115,15 +116,14 @@ class Publisher:
             self.remove(target.path)
         (self.root / name).parent.mkdir(parents=True, exist_ok=True)
         write_atomically(self.root / name, body)
-        compressed = len(body) >= COMPRESSED_FROM
         # Brotli's quality 9 took 20 ms on an 83 KB article page, more than
         # rendering it, for 2% fewer bytes than quality 5 (1.4 ms).
         for suffix, packed, wanted in (
-            (".gz", lambda: gzip.compress(body, compresslevel=9, mtime=0), True),
+            (".gz", lambda: gzip.compress(body, compresslevel=9, mtime=0), compressed),
             (".br", lambda: brotli.compress(body, quality=BROTLI_QUALITY),
-             settings.MASTHEAD_FILES_BROTLI),
+             wants_brotli),
         ):  # fmt: skip
-            if compressed and wanted:
+            if wanted:
                 write_atomically(self.root / f"{name}{suffix}", packed())
             else:
                 (self.root / f"{name}{suffix}").unlink(missing_ok=True)

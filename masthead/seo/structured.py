@@ -8,15 +8,11 @@ import json
 
 from django.conf import settings
 from django.templatetags.static import static
-from django.utils import timezone
 from django.utils.html import mark_safe
 
+from masthead.templating import iso_datetime
 from masthead.text.markup import body_text
 from masthead.text.summary import summary
-
-
-def iso(value) -> str:
-    return timezone.localtime(value).replace(microsecond=0).isoformat()
 
 
 def iso_duration(seconds: int) -> str:
@@ -69,8 +65,8 @@ def news_article(article, base: str) -> list[dict]:
         # Google shows at most 110 characters of a headline.
         "headline": article.headline[:110],
         "description": description(article),
-        "datePublished": iso(article.published_at),
-        "dateModified": iso(article.updated_at or article.published_at),
+        "datePublished": iso_datetime(article.published_at),
+        "dateModified": iso_datetime(article.updated_at or article.published_at),
         "author": [person(author, base) for author in article.byline],
         "publisher": organization(base),
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
@@ -151,8 +147,11 @@ def open_graph(article, base: str) -> list[tuple[str, str]]:
         ("og:description", description(article)),
         ("og:url", url),
         ("og:locale", settings.LANGUAGE_CODE.replace("-", "_")),
-        ("article:published_time", iso(article.published_at)),
-        ("article:modified_time", iso(article.updated_at or article.published_at)),
+        ("article:published_time", iso_datetime(article.published_at)),
+        (
+            "article:modified_time",
+            iso_datetime(article.updated_at or article.published_at),
+        ),
         *(("article:author", base + a.get_absolute_url()) for a in article.byline),
         ("article:section", article.section.name),
         *(("article:tag", tag.name) for tag in article.tags.all()),

@@ -213,11 +213,12 @@ def test_preview_carries_no_metadata_and_asks_not_to_be_indexed(
 
 
 def test_dates_carry_the_site_time_zone(settings):
-    from masthead.seo.structured import iso, iso_duration
+    from masthead.seo.structured import iso_duration
+    from masthead.templating import iso_datetime
 
     settings.TIME_ZONE = "Asia/Tokyo"
     moment = datetime.datetime(2026, 11, 24, 20, 0, tzinfo=datetime.UTC)
-    assert iso(moment) == "2026-11-25T05:00:00+09:00"
+    assert iso_datetime(moment) == "2026-11-25T05:00:00+09:00"
     assert [iso_duration(s) for s in (0, 45, 60, 97)] == [
         "PT0S",
         "PT45S",
