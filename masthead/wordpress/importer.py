@@ -626,11 +626,7 @@ class ImportRun:
 
     def mapped_id(self, kind: str, wp_id: str) -> int | None:
         """Return the id of the object (kind, wp_id) was imported as, if any."""
-        return (
-            Imported.objects.filter(kind=kind, wp_id=wp_id)
-            .values_list("object_id", flat=True)
-            .first()
-        )
+        return self.mapped_ids(kind, [wp_id]).get(wp_id)
 
     def mapped_ids(self, kind: str, wp_ids: list[str]) -> dict[str, int]:
         """Return the objects a batch of records was imported as, by WordPress id.
@@ -648,9 +644,9 @@ class ImportRun:
 
     def remember(self, kind: str, wp_id: str, object_id: int, **extra: str) -> None:
         """Map (kind, wp_id) to `object_id`, replacing an older mapping."""
-        Imported.objects.bulk_create(
-            [Imported(kind=kind, wp_id=wp_id, object_id=object_id, **extra)],
-            update_conflicts=True,
+        insert_rows(
+            Imported,
+            [{"kind": kind, "wp_id": wp_id, "object_id": object_id, **extra}],
             unique_fields=["kind", "wp_id"],
             update_fields=["object_id", *extra],
         )
