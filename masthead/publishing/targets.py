@@ -127,19 +127,16 @@ def affected_targets(kinds: dict[str, set], previous_latest: set[int]):
     # Listings of every changed article, readable or not: one unpublished
     # (a retraction) must leave its section's, tags' and authors' pages.
     changed = Article.objects.filter(pk__in=article_ids)
+    # ...and the listings an article left (they lose it).
+    left_sections = kinds.get(Change.Kind.LEFT_SECTION, set())
+    left_tags = kinds.get(Change.Kind.LEFT_TAG, set())
+    left_authors = kinds.get(Change.Kind.LEFT_AUTHOR, set())
     urls = {section.get_absolute_url() for section in Section.objects.filter(
-        articles__in=changed)}  # fmt: skip
+        Q(articles__in=changed) | Q(pk__in=left_sections))}  # fmt: skip
     urls |= {tag.get_absolute_url() for tag in Tag.objects.filter(
-        Q(articles__in=changed) | Q(pk__in=tag_ids))}  # fmt: skip
+        Q(articles__in=changed) | Q(pk__in=tag_ids | left_tags))}  # fmt: skip
     urls |= {author.get_absolute_url() for author in Author.objects.filter(
-        Q(articles__in=changed) | Q(pk__in=author_ids))}  # fmt: skip
-    # Listings an article left: they lose it.
-    for kind, model in ((Change.Kind.LEFT_SECTION, Section),
-                        (Change.Kind.LEFT_TAG, Tag),
-                        (Change.Kind.LEFT_AUTHOR, Author)):  # fmt: skip
-        if ids := kinds.get(kind):
-            urls |= {item.get_absolute_url() for item in model.objects.filter(
-                pk__in=ids)}  # fmt: skip
+        Q(articles__in=changed) | Q(pk__in=author_ids | left_authors))}  # fmt: skip
     all_urls = listings.all_urls()
     # A listing with nothing readable left is rewritten too.
     emptied = sorted(urls - set(all_urls))
