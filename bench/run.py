@@ -36,6 +36,8 @@ import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
 
+from masthead.publishing.nginxconf import adapted
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 NGINX_PORT, CACHED_PORT, UNCACHED_PORT, FILES_PORT = 8781, 8782, 8783, 8784
@@ -316,14 +318,12 @@ def main() -> None:
                 f"publish-files: every file written or checked in {build_seconds:.0f} s"
             )
             site_dir.chmod(0o755)
-            conf = (ROOT / "deploy" / "nginx.conf").read_text()
-            conf = (
-                conf.replace("/srv/masthead/site", str(site_dir.resolve()))
-                .replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{CACHED_PORT};")
-                .replace("listen 80;", f"listen 127.0.0.1:{FILES_PORT};")
-                .replace("/etc/nginx/masthead_proxy_params",
-                         str(ROOT / "deploy" / "masthead_proxy_params"))
-            )  # fmt: skip
+            conf = adapted(
+                site_dir.resolve(),
+                backend=f"127.0.0.1:{CACHED_PORT}",
+                listen=f"127.0.0.1:{FILES_PORT}",
+                proxy_params=ROOT / "deploy" / "masthead_proxy_params",
+            )
             (tmp / "deploy.conf").write_text(conf)
             nginx_files = (
                 NGINX_CONF.format(tmp=tmp, root=static_root, port=8785)

@@ -13,9 +13,26 @@ from pathlib import Path
 
 import pytest
 
+from masthead.publishing.nginxconf import adapted
 from tests.browser.conftest import ROOT, free_port
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+PROXY_PARAMS = ROOT / "deploy" / "masthead_proxy_params"
+
+
+def standalone(tmp: Path, site_conf: str) -> Path:
+    """Write nginx.conf in tmp: site_conf in an `http` block, run as this user."""
+    (tmp / "site.conf").write_text(site_conf)
+    temp_paths = " ".join(
+        f"{kind}_temp_path {tmp}/{kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    (tmp / "nginx.conf").write_text(
+        f"worker_processes 1; pid {tmp}/nginx.pid; error_log {tmp}/error.log;"
+        f" daemon off; events {{ worker_connections 256; }}"
+        f" http {{ access_log off; {temp_paths} include {tmp}/site.conf; }}"
+    )
+    return tmp / "nginx.conf"
 
 
 def request(url, *, method="GET", data=None, headers=None):
@@ -52,26 +69,13 @@ def nginx_site(demo_server):
          "--processes", "2"],
         env=env, cwd=ROOT, check=True, capture_output=True,
     )  # fmt: skip
-    backend = demo_server.url.removeprefix("http://")
-    conf = (ROOT / "deploy" / "nginx.conf").read_text()
-    conf = (
-        conf.replace("/srv/masthead/site", str(site))
-        .replace("server 127.0.0.1:8000;", f"server {backend};")
-        .replace("listen 80;", f"listen 127.0.0.1:{port};")
-        .replace("/etc/nginx/masthead_proxy_params", str(ROOT / "deploy" /
-                                                        "masthead_proxy_params"))
-    )  # fmt: skip
-    (tmp / "site.conf").write_text(conf)
-    temp_paths = " ".join(
-        f"{kind}_temp_path {tmp}/{kind};"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    conf = adapted(
+        site,
+        backend=demo_server.url.removeprefix("http://"),
+        listen=f"127.0.0.1:{port}",
+        proxy_params=PROXY_PARAMS,
     )
-    (tmp / "nginx.conf").write_text(
-        f"worker_processes 1; pid {tmp}/nginx.pid; error_log {tmp}/error.log;"
-        f" daemon off; events {{ worker_connections 256; }}"
-        f" http {{ access_log off; {temp_paths} include {tmp}/site.conf; }}"
-    )
-    server = subprocess.Popen([NGINX, "-c", str(tmp / "nginx.conf")],
+    server = subprocess.Popen([NGINX, "-c", str(standalone(tmp, conf))],
                               stderr=subprocess.PIPE)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20

@@ -1,0 +1,59 @@
+"""deploy/nginx.conf adapted to a site folder, a backend and a listen address.
+
+The shipped configuration names example places (/srv/masthead/site,
+127.0.0.1:8000, port 80, /etc/nginx/masthead_proxy_params). Operators
+(`masthead nginx-conf`), the benchmark and the nginx tests all need it
+pointed elsewhere; doing it here, once, keeps them on the same rules. Each
+replacement insists on finding its text, so an edit of deploy/nginx.conf that
+renames one of them fails here rather than quietly leaving it unadapted.
+
+deploy/ sits at the root of the repository and is not packaged: this reads it
+from a source checkout (or an editable install of one).
+"""
+
+from pathlib import Path
+
+SHIPPED = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
+
+
+def shipped() -> str:
+    """Return the text of deploy/nginx.conf; FileNotFoundError if not there."""
+    if not SHIPPED.is_file():
+        raise FileNotFoundError(
+            f"{SHIPPED} not found: deploy/nginx.conf is read from a source"
+            " checkout of Masthead, and is not installed with the package"
+        )
+    return SHIPPED.read_text()
+
+
+def swap(conf: str, expected: str, replacement: str) -> str:
+    """Return conf with every `expected` replaced; ValueError if there is none."""
+    if expected not in conf:
+        raise ValueError(f"nginx configuration has no {expected!r} to adapt")
+    return conf.replace(expected, replacement)
+
+
+def adapted(
+    site_dir: str | Path,
+    backend: str,
+    listen: str | int,
+    proxy_params: str | Path | None = None,
+    conf: str | None = None,
+) -> str:
+    """Return deploy/nginx.conf (or `conf`) for this folder, backend and address.
+
+    `backend` is Masthead's HOST:PORT, `listen` what nginx's `listen` takes
+    (80, 127.0.0.1:8080); `proxy_params` is where masthead_proxy_params was
+    copied, left at /etc/nginx/ when None.
+    """
+    conf = shipped() if conf is None else conf
+    conf = swap(conf, "root /srv/masthead/site;", f"root {site_dir};")
+    conf = swap(conf, "server 127.0.0.1:8000;", f"server {backend};")
+    conf = swap(conf, "listen 80;", f"listen {listen};")
+    if proxy_params is not None:
+        conf = swap(
+            conf,
+            "include /etc/nginx/masthead_proxy_params;",
+            f"include {proxy_params};",
+        )
+    return conf
