@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.http import Http404
 
+from masthead.articles.models import load_bylines
 from masthead.memo import per_generation
 
 PAGE_SUFFIX = re.compile(r"page/[0-9]+/$")
@@ -73,7 +74,8 @@ def paginate(request, articles, number: int, *, listing: str) -> ListingPage:
     """Return page `number` of `articles`, newest first; Http404 past the last page.
 
     `articles` is a QuerySet of Article in the site's order (newest first);
-    `listing` names it for the cache ("home", "section:12").
+    `listing` names it for the cache ("home", "section:12"). The page's
+    articles come with their bylines.
     The page carries `previous_url` and `next_url`, made from the request's
     path, for the listing's links and its ``rel=prev/next`` tags.
     """
@@ -94,7 +96,7 @@ def paginate(request, articles, number: int, *, listing: str) -> ListingPage:
         object_list = [rows[pk] for pk in page_ids if pk in rows]
         count = len(ids)
     pages = page_count(count)
-    page = ListingPage(number, object_list, Paginator(pages, count))
+    page = ListingPage(number, load_bylines(object_list), Paginator(pages, count))
     listing_path = PAGE_SUFFIX.sub("", request.path)
     page.previous_url = page.has_previous() and page_url(listing_path, number - 1)
     page.next_url = page.has_next() and page_url(listing_path, number + 1)

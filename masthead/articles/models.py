@@ -4,13 +4,14 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from masthead.authors.models import Author
+from masthead.prepared import Prepared
 from masthead.text import markup, readtime
 
 
@@ -90,28 +91,21 @@ class Tag(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """Articles readers may see: published, and their time has come.
+    def published(self, now: datetime.datetime | None = None):
+        """Articles readers may see: published, and their time (or `now`) has come.
 
         Scheduling needs no job: an article dated in the future is simply
         filtered out until that moment passes.
         """
-        return self.filter(readable())
-
-    def with_bylines(self):
-        """Fetch section and ordered authors with the articles, in two queries."""
-        return self.select_related("section").prefetch_related(
-            Prefetch(
-                "bylines",
-                queryset=ArticleAuthor.objects.select_related("author").order_by(
-                    "position", "pk"
-                ),
-            )
-        )
+        return self.filter(readable(now=now))
 
     def for_listing(self):
-        """Bylines and sections, without the bodies that listings never show."""
-        return self.with_bylines().defer("body_source", "body_html")
+        """Sections, without the bodies that listings never show.
+
+        A listing's bylines are read for its page's articles, once the page
+        is sliced (`load_bylines`).
+        """
+        return self.select_related("section").defer("body_source", "body_html")
 
     def open_for_comments(self):
         """Articles taking comments: open, and recent enough if comments close."""
@@ -295,14 +289,53 @@ class Article(models.Model):
             or (self.published_at is not None and self.published_at >= cutoff)
         )
 
-    @property
+    @cached_property
     def byline(self) -> list[Author]:
-        """Return the authors in byline order (uses `with_bylines()` prefetching)."""
-        return [article_author.author for article_author in self.bylines.all()]
+        """Return the authors in byline order.
+
+        Read here in one query, unless `load_bylines()` read them for a page of
+        articles at once, or a queryset prefetched "bylines" (the admin).
+        """
+        if "bylines" in getattr(self, "_prefetched_objects_cache", {}):
+            return [article_author.author for article_author in self.bylines.all()]
+        load_bylines([self])
+        return self.__dict__["byline"]
+
+    @cached_property
+    def tag_list(self) -> list["Tag"]:
+        """Return the article's tags, read once for the page and its metadata."""
+        if "tags" in getattr(self, "_prefetched_objects_cache", {}):
+            return list(self.tags.all())
+        return TAGS_OF(article=self.pk)
 
     @property
     def read_time_display(self) -> str:
         return readtime.format_read_time(self.read_time_seconds)
+
+
+def load_bylines(articles: list[Article]) -> list[Article]:
+    """Set the `byline` of each of `articles` (saved ones), in one query.
+
+    Done by hand rather than with prefetch_related: its machinery cost more
+    than the query, 1.4 ms of a 3 ms article read.
+    """
+    bylines = {article.pk: [] for article in articles}
+    for author in AUTHORS_OF(articles=list(bylines)) if bylines else ():
+        bylines[author.article_id].append(author)
+    for article in articles:
+        article.__dict__["byline"] = bylines[article.pk]
+    return articles
+
+
+AUTHORS_OF = Prepared(
+    lambda articles: (
+        Author.objects.filter(bylines__article_id__in=articles)
+        .annotate(article_id=models.F("bylines__article_id"))
+        .order_by("bylines__position", "bylines__pk")
+    ),
+    articles=list[int],
+)
+TAGS_OF = Prepared(lambda article: Tag.objects.filter(articles=article), article=int)
 
 
 class ArticleAuthor(models.Model):
@@ -328,11 +361,12 @@ class ArticleAuthor(models.Model):
         return f"{self.author} – {self.article}"
 
 
-def readable(prefix: str = "") -> models.Q:
+def readable(prefix: str = "", now: datetime.datetime | None = None) -> models.Q:
     """Return the condition readers may see an article on: published, time come.
 
     `prefix` reaches the article through a relation ("articles__" from a
     section, tag or author), for counts and dates over listings.
     """
+    moment = now or timezone.now()
     return models.Q(**{f"{prefix}status": Article.Status.PUBLISHED,
-                       f"{prefix}published_at__lte": timezone.now()})  # fmt: skip
+                       f"{prefix}published_at__lte": moment})  # fmt: skip

@@ -1,12 +1,17 @@
 """Reader pages for articles: home, article, section and tag listings."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from masthead.articles.models import Article, Section, Tag
 from masthead.memo import per_generation
 from masthead.pagination import paginate
+from masthead.prepared import Prepared
 
 
 def home(request, page=1):
@@ -26,11 +31,22 @@ def home(request, page=1):
     )
 
 
+# The page's main read, compiled once (masthead.prepared).
+PUBLISHED_BY_SLUG = Prepared(
+    lambda slug, now: (
+        Article.objects.published(now).select_related("section").filter(slug=slug)
+    ),
+    slug=str,
+    now=datetime,
+)
+
+
 def article_detail(request, year, month, day, slug):
     """Show a published article; an old or mistyped date redirects to its address."""
-    article = get_object_or_404(
-        Article.objects.published().with_bylines().prefetch_related("tags"), slug=slug
-    )
+    found = PUBLISHED_BY_SLUG(slug=slug, now=timezone.now())
+    if not found:
+        raise Http404("No such article")
+    article = found[0]
     if request.path != article.get_absolute_url():
         return redirect(article, permanent=True)
     return render_article(request, article)
@@ -39,9 +55,7 @@ def article_detail(request, year, month, day, slug):
 @staff_member_required
 def article_preview(request, pk):
     """Show any article, draft or scheduled, as readers will see it (staff only)."""
-    article = get_object_or_404(
-        Article.objects.with_bylines().prefetch_related("tags"), pk=pk
-    )
+    article = get_object_or_404(Article.objects.select_related("section"), pk=pk)
     return render_article(request, article, is_preview=True)
 
 

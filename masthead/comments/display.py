@@ -18,6 +18,7 @@ from masthead.comments.avatars import identicon_svg
 from masthead.comments.forms import CommentForm
 from masthead.comments.models import Comment, comment_anchor
 from masthead.comments.threads import build_thread
+from masthead.prepared import Prepared
 from masthead.templating import inclusion
 
 PENDING_SALT = "masthead.comments.pending"
@@ -46,6 +47,16 @@ class ShownComment:
         return comment_anchor(self.pk)
 
 
+APPROVED_OF = Prepared(
+    lambda article: (
+        Comment.objects.approved()
+        .filter(article_id=article)
+        .values_list(*ShownComment.FIELDS)
+    ),
+    article=int,
+)
+
+
 def pending_token(comment: Comment) -> str:
     """Return the token that lets a commenter see their own held comment."""
     return signing.dumps(comment.pk, salt=PENDING_SALT, compress=True)
@@ -68,8 +79,7 @@ def pending_comment(request, article):
 @inclusion("comments/section.html")
 def comment_section(context, article):
     request = context.get("request")
-    rows = article.comments.approved().values_list(*ShownComment.FIELDS)
-    comments = [ShownComment(*row) for row in rows]
+    comments = [ShownComment(*row) for row in APPROVED_OF(article=article.pk)]
     own = pending_comment(request, article)
     if own:
         fields = (getattr(own, name) for name in ShownComment.FIELDS)

@@ -24,7 +24,7 @@ from masthead.comments.spam import Sender
 @require_POST
 def comment_create(request, article_id):
     article = get_object_or_404(
-        Article.objects.published().with_bylines(), pk=article_id
+        Article.objects.published().select_related("section"), pk=article_id
     )
     origin = request.headers.get("Origin")
     if origin and not url_has_allowed_host_and_scheme(

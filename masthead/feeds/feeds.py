@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Enclosure
 from django.utils.translation import gettext_lazy as _
 
-from masthead.articles.models import Article, Section, Tag
+from masthead.articles.models import Article, Section, Tag, load_bylines
 from masthead.authors.models import Author
 from masthead.comments.models import Comment
 from masthead.feeds.generators import AtomFeed, JsonFeed, RssFeed
@@ -78,12 +78,13 @@ class ArticleFeed(SiteFeed):
         return Article.objects.published()
 
     def items(self, obj=None):
-        return (
+        articles = (
             self.articles(obj)
-            .with_bylines()
+            .select_related("section")
             .prefetch_related("tags")
             .newest_first()[: settings.MASTHEAD_FEEDS_ITEMS]
         )
+        return load_bylines(list(articles))
 
     def item_title(self, item):
         return xml_text(item.headline)
@@ -112,7 +113,7 @@ class ArticleFeed(SiteFeed):
         return item.updated_at or item.published_at
 
     def item_categories(self, item):
-        tags = [xml_text(tag.name) for tag in item.tags.all()]
+        tags = [xml_text(tag.name) for tag in item.tag_list]
         return [xml_text(item.section.name), *tags]
 
     def item_enclosures(self, item):

@@ -71,7 +71,7 @@ def news_article(article, base: str) -> list[dict]:
         "publisher": organization(base),
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "articleSection": article.section.name,
-        "keywords": [tag.name for tag in article.tags.all()],
+        "keywords": [tag.name for tag in article.tag_list],
         "wordCount": article.word_count,
         "timeRequired": iso_duration(article.read_time_seconds),
         "inLanguage": settings.LANGUAGE_CODE,
@@ -154,7 +154,7 @@ def open_graph(article, base: str) -> list[tuple[str, str]]:
         ),
         *(("article:author", base + a.get_absolute_url()) for a in article.byline),
         ("article:section", article.section.name),
-        *(("article:tag", tag.name) for tag in article.tags.all()),
+        *(("article:tag", tag.name) for tag in article.tag_list),
     ]
     if article.image:
         pairs += [

@@ -1,0 +1,169 @@
+"""Querysets compiled to SQL once per process, then run with new parameters.
+
+Django builds and compiles a queryset anew on every call. For the reads a
+reader page makes, that is most of their cost: on the article page, 0.5 to
+0.9 ms a query to build and compile, against 0.05 ms for SQLite to run it.
+A `Prepared` query is written as an ordinary queryset, by a function of its
+parameters; the first call compiles it with stand-in values, notes where
+they land among the SQL's parameters, and keeps the SQL. Later calls bind
+the new values there and run it. What comes back is what the queryset would
+give: model instances (with their select_related objects and annotations),
+or rows of a values_list().
+
+Only the parameters change between calls, never the shape: a queryset
+whose SQL depends on a value (an `in` list's length, an optional filter)
+is compiled once per shape, the length of each list being part of the key.
+The (well-kept) libraries that did this stopped at Django 2.
+"""
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db import connections
+from django.db.models.query import (
+    ModelIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
+
+# Stand-ins no real parameter takes: odd enough to find among the SQL's own.
+_STAND_IN_INT = 7_390_511_431_027
+_STAND_IN_TIME = datetime(1904, 2, 29, 3, 14, 15, 926535, tzinfo=UTC)
+
+
+def _stand_in(kind: type, number: int):
+    if kind is int:
+        return _STAND_IN_INT + number
+    if kind is str:
+        return f"\x1fprepared-{number}\x1f"
+    if kind is datetime:
+        return _STAND_IN_TIME + timedelta(seconds=number)
+    raise TypeError(f"a prepared query takes int, str or datetime, not {kind}")
+
+
+@dataclass
+class _Compiled:
+    sql: str
+    params: list
+    slots: list[tuple[int, int, bool]]  # (param position, value number, adapted)
+    compiler: object
+    model_rows: bool
+
+
+class Prepared:
+    """A read written as `build(**values) -> QuerySet`, compiled once per shape.
+
+    `kinds` names each parameter's type: int, str, datetime, or a list of
+    one of these (`list[int]`) for an `__in` lookup.
+    """
+
+    def __init__(self, build: Callable, **kinds):
+        self.build = build
+        self.kinds = kinds
+        self.compiled: dict[tuple, _Compiled] = {}
+
+    def __call__(self, using: str = "default", **values) -> list:
+        values = {
+            name: _distinct(value) if isinstance(value, list | tuple) else value
+            for name, value in values.items()
+        }
+        shape = (using, *(len(v) for v in values.values() if isinstance(v, list)))
+        compiled = self.compiled.get(shape)
+        if compiled is None:
+            compiled = self.compiled[shape] = self.compile(using, values)
+        flat = list(_flatten(values[name] for name in self.kinds))
+        connection = connections[using]
+        params = list(compiled.params)
+        for position, number, adapted in compiled.slots:
+            value = flat[number]
+            params[position] = (
+                connection.ops.adapt_datetimefield_value(value) if adapted else value
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        return self.results(compiled, rows, using)
+
+    def compile(self, using: str, values: dict) -> _Compiled:
+        """Compile the queryset with stand-ins in `values`' shape; find them."""
+        numbers = itertools.count()
+        stand_ins = {}
+        for name, kind in self.kinds.items():
+            value = values[name]
+            if isinstance(value, list):
+                item = kind.__args__[0]
+                stand_ins[name] = [_stand_in(item, next(numbers)) for _ in value]
+            else:
+                stand_ins[name] = _stand_in(kind, next(numbers))
+        queryset = self.build(**stand_ins)
+        if queryset._iterable_class not in (ModelIterable, ValuesListIterable):
+            raise TypeError("a prepared query gives models or values_list() rows")
+        compiler = queryset.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        connection = connections[using]
+        wanted = {}
+        for number, stand_in in enumerate(_flatten(stand_ins.values())):
+            wanted[_key(stand_in)] = (number, False)
+            if isinstance(stand_in, datetime):
+                adapted = connection.ops.adapt_datetimefield_value(stand_in)
+                wanted[_key(adapted)] = (number, True)
+        slots, found = [], set()
+        for position, param in enumerate(params):
+            if (hit := wanted.get(_key(param))) is not None:
+                slots.append((position, *hit))
+                found.add(hit[0])
+        if len(found) != next(numbers):
+            raise ValueError("a parameter of the prepared query is not in its SQL")
+        return _Compiled(
+            sql,
+            list(params),
+            slots,
+            compiler,
+            queryset._iterable_class is ModelIterable,
+        )
+
+    def results(self, compiled: _Compiled, rows: list, using: str) -> list:
+        compiler = compiled.compiler
+        rows = list(compiler.results_iter([rows], tuple_expected=True)) if rows else []
+        if not compiled.model_rows:
+            return [tuple(row) for row in rows]
+        # What Django's ModelIterable does with a compiled query's rows.
+        select, klass_info = compiler.select, compiler.klass_info
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        names = [column[0].target.attname for column in select[start:end]]
+        model = klass_info["model"]
+        populators = get_related_populators(klass_info, select, using)
+        annotations = compiler.annotation_col_map
+        objects = []
+        for row in rows:
+            obj = model.from_db(using, names, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, position in annotations.items():
+                setattr(obj, name, row[position])
+            objects.append(obj)
+        return objects
+
+
+def _distinct(values) -> list:
+    """Return `values` without repeats, in order (as Django's `in` lookup does)."""
+    return list(dict.fromkeys(values))
+
+
+def _flatten(values):
+    for value in values:
+        if isinstance(value, list):
+            yield from value
+        else:
+            yield value
+
+
+def _key(value) -> tuple:
+    # Compared with their type: True == 1, and a stand-in int must not match it.
+    return (
+        (type(value), value)
+        if isinstance(value, int | str | datetime)
+        else ("", id(value))
+    )
