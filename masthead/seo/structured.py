@@ -7,10 +7,9 @@ Every function takes the objects and `base`, the site's public address
 import json
 
 from django.conf import settings
-from django.templatetags.static import static
 from django.utils.html import mark_safe
 
-from masthead.templating import iso_datetime
+from masthead.templating import iso_datetime, static_url
 from masthead.text.markup import body_text
 from masthead.text.summary import summary
 
@@ -26,7 +25,9 @@ def absolute(base: str, path: str) -> str:
 
 
 def logo_url(base: str) -> str:
-    return absolute(base, settings.MASTHEAD_SITE_LOGO or static("masthead/logo.png"))
+    return absolute(
+        base, settings.MASTHEAD_SITE_LOGO or static_url("masthead/logo.png")
+    )
 
 
 def description(article) -> str:
