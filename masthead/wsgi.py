@@ -4,6 +4,7 @@ The page cache wraps Django: anonymous readers' pages are answered from it
 before any middleware runs (masthead/pagecache).
 """
 
+import gc
 import os
 
 from django.conf import settings
@@ -16,3 +17,8 @@ if settings.MASTHEAD_PAGE_CACHE:
     from masthead.pagecache.app import PageCacheApp
 
     application = PageCacheApp(application)
+
+# What start-up made (Django's and the apps' objects, about 70,000) lives as
+# long as the process: frozen, the collector's full passes skip it. They had
+# walked it every few hundred requests, 40 ms a time on a render's path.
+gc.freeze()

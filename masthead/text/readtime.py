@@ -13,8 +13,9 @@ The rule, computed once when an article is saved:
 """
 
 import re
+from functools import lru_cache
 
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 
 # Han ideographs (with extensions A–G and compatibility forms), Hiragana,
 # Katakana, Hangul syllables and Jamo. CJK punctuation is not in these ranges,
@@ -61,7 +62,15 @@ def read_time_seconds(
 
 
 def format_read_time(seconds: int) -> str:
-    """Return `seconds` as "1 minute, 37 seconds", "45 seconds" or "3 minutes"."""
+    """Return `seconds` as "1 minute, 37 seconds", "45 seconds" or "3 minutes".
+
+    Kept per language: a listing prints ten, each three translation lookups.
+    """
+    return _read_time(seconds, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _read_time(seconds: int, language: str) -> str:
     minutes, seconds = divmod(seconds, 60)
     minutes_text = ngettext("%(count)d minute", "%(count)d minutes", minutes) % {
         "count": minutes
