@@ -27,6 +27,7 @@ from django.db.models.query import (
     ValuesListIterable,
     get_related_populators,
 )
+from django.http import Http404
 
 # Stand-ins no real parameter takes: odd enough to find among the SQL's own.
 _STAND_IN_INT = 7_390_511_431_027
@@ -56,7 +57,8 @@ class Prepared:
     """A read written as `build(**values) -> QuerySet`, compiled once per shape.
 
     `kinds` names each parameter's type: int, str, datetime, or a list of
-    one of these (`list[int]`) for an `__in` lookup.
+    one of these (`list[int]`) for an `__in` filter (so an empty list
+    matches nothing).
     """
 
     def __init__(self, build: Callable, **kinds):
@@ -66,10 +68,15 @@ class Prepared:
 
     def __call__(self, using: str = "default", **values) -> list:
         values = {
-            name: _distinct(value) if isinstance(value, list | tuple) else value
-            for name, value in values.items()
+            name: _distinct(values[name])
+            if isinstance(values[name], list | tuple)
+            else values[name]
+            for name in self.kinds
         }
-        shape = (using, *(len(v) for v in values.values() if isinstance(v, list)))
+        lengths = [len(v) for v in values.values() if isinstance(v, list)]
+        if 0 in lengths:
+            return []  # `in` an empty list: nothing matches
+        shape = (using, *lengths)
         compiled = self.compiled.get(shape)
         if compiled is None:
             compiled = self.compiled[shape] = self.compile(using, values)
@@ -85,6 +92,13 @@ class Prepared:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         return self.results(compiled, rows, using)
+
+    def one_or_404(self, **values):
+        """Return the first of the rows, or raise Http404 when there are none."""
+        rows = self(**values)
+        if not rows:
+            raise Http404("No such page")
+        return rows[0]
 
     def compile(self, using: str, values: dict) -> _Compiled:
         """Compile the queryset with stand-ins in `values`' shape; find them."""

@@ -91,6 +91,7 @@ def test_lists_compile_once_per_length_and_lose_repeats(make_article):
     assert build.calls == 1
     assert [row[0] for row in query(ids=ids)] == ids
     assert build.calls == 2
+    assert query(ids=[]) == []  # matches nothing; Django cannot compile it
 
 
 def test_a_parameter_the_sql_changes_is_refused(make_article):

@@ -4,30 +4,32 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from masthead.articles.models import Article, Section, Tag
+from masthead.articles.models import Article, Section, Tag, load_bylines
 from masthead.memo import per_generation
-from masthead.pagination import paginate
+from masthead.pagination import LISTED, paginate
 from masthead.prepared import Prepared
 
 
 def home(request, page=1):
     """Show the lead article, then the latest ones, newest first."""
-    articles = Article.objects.published().for_listing().newest_first()
-    # The newest article marked as lead, or else simply the newest; each of
-    # the two queries reads one index in order (a sort on is_lead would not).
-    lead = articles.filter(is_lead=True).first() or articles.first()
-    rest = articles.exclude(pk=lead.pk) if lead else articles
+
+    def articles():
+        return Article.objects.published().for_listing().newest_first()
+
+    lead_id = per_generation("lead", lambda: lead_of(articles()))
+    found = LISTED(ids=[lead_id], now=timezone.now()) if page == 1 and lead_id else []
+    lead = load_bylines(found)[0] if found else None
+
+    def rest():
+        return articles().exclude(pk=lead_id) if lead_id else articles()
+
     return render(
         request,
         "articles/home.html",
-        {
-            "lead": lead if page == 1 else None,
-            "page_obj": paginate(request, rest, page, listing="home"),
-        },
+        {"lead": lead, "page_obj": paginate(request, rest, page, listing="home")},
     )
 
 
@@ -39,14 +41,21 @@ PUBLISHED_BY_SLUG = Prepared(
     slug=str,
     now=datetime,
 )
+SECTION_BY_SLUG = Prepared(lambda slug: Section.objects.filter(slug=slug), slug=str)
+TAG_BY_SLUG = Prepared(lambda slug: Tag.objects.filter(slug=slug), slug=str)
+
+
+def lead_of(articles) -> int | None:
+    """Return the id of the newest article marked as lead, or else the newest."""
+    # Each of the two queries reads one index in order (a sort on is_lead
+    # would not).
+    ids = articles.values_list("pk", flat=True)
+    return ids.filter(is_lead=True).first() or ids.first()
 
 
 def article_detail(request, year, month, day, slug):
     """Show a published article; an old or mistyped date redirects to its address."""
-    found = PUBLISHED_BY_SLUG(slug=slug, now=timezone.now())
-    if not found:
-        raise Http404("No such article")
-    article = found[0]
+    article = PUBLISHED_BY_SLUG.one_or_404(slug=slug, now=timezone.now())
     if request.path != article.get_absolute_url():
         return redirect(article, permanent=True)
     return render_article(request, article)
@@ -85,8 +94,11 @@ def latest_articles(count: int) -> list[Article]:
 
 def section_detail(request, slug, page=1):
     """List a section's articles, newest first."""
-    section = get_object_or_404(Section, slug=slug)
-    articles = section.articles.published().for_listing().newest_first()
+    section = SECTION_BY_SLUG.one_or_404(slug=slug)
+
+    def articles():
+        return section.articles.published().for_listing().newest_first()
+
     context = {
         "section": section,
         "current_section": section,
@@ -97,8 +109,11 @@ def section_detail(request, slug, page=1):
 
 def tag_detail(request, slug, page=1):
     """List the articles filed under a tag, newest first."""
-    tag = get_object_or_404(Tag, slug=slug)
-    articles = tag.articles.published().for_listing().newest_first()
+    tag = TAG_BY_SLUG.one_or_404(slug=slug)
+
+    def articles():
+        return tag.articles.published().for_listing().newest_first()
+
     context = {
         "tag": tag,
         "page_obj": paginate(request, articles, page, listing=f"tag:{tag.pk}"),

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import get_script_prefix
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,6 +39,11 @@ class Author(models.Model):
         # Formatted, not reversed: every byline on a listing links its authors.
         # A test checks it against the URLconf.
         return f"{get_script_prefix()}author/{self.slug}/"
+
+    @cached_property
+    def link_list(self) -> list["AuthorLink"]:
+        """Return the author's links, read once for the profile and its metadata."""
+        return list(self.links.all())
 
 
 class AuthorLink(models.Model):

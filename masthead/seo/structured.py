@@ -103,7 +103,7 @@ def profile_page(author, base: str) -> list[dict]:
         entity["description"] = author.bio
     if author.photo:
         entity["image"] = absolute(base, author.photo.url)
-    links = [link.url for link in author.links.all()]
+    links = [link.url for link in author.link_list]
     if links:
         entity["sameAs"] = links
     return [
