@@ -9,7 +9,10 @@ content generation and is kept (masthead.memo); a deep page is then a slice
 of it, and only its own rows are read, by id. The order also gives the number
 of pages, so no COUNT. Reading ids first matters most for tags and authors:
 sorting their articles by date otherwise reads every one of their rows,
-bodies included, for every page.
+bodies included, for every page. The first page, the one rendered first
+after a change, keeps only its own ids and the listing's count (two index
+scans, not the whole order). Every page then reads its rows by id through
+one prepared query.
 """
 
 import math
@@ -101,19 +104,21 @@ def paginate(
 
     if number == 1:
         # The first page, the one most read and first rendered after a change,
-        # needs no order kept: the newest articles, and a count (an index scan).
-        first = ordered()
-        count = per_generation(f"count:{listing}", first.count)
-        object_list = list(first[:per_page])
+        # needs no order kept: the newest ids, and a count (index scans).
+        count = per_generation(f"count:{listing}", lambda: ordered().count())
+        page_ids = per_generation(
+            f"first:{listing}",
+            lambda: list(ordered().values_list("pk", flat=True)[:per_page]),
+        )
     else:
         ids = listing_ids(ordered, listing)
         start = (number - 1) * per_page
         if start >= len(ids):
             raise Http404("No such page")
         page_ids = ids[start : start + per_page]
-        rows = {row.pk: row for row in LISTED(ids=page_ids, now=timezone.now())}
-        object_list = [rows[pk] for pk in page_ids if pk in rows]
         count = len(ids)
+    rows = {row.pk: row for row in LISTED(ids=page_ids, now=timezone.now())}
+    object_list = [rows[pk] for pk in page_ids if pk in rows]
     pages = page_count(count)
     page = ListingPage(number, load_bylines(object_list), Paginator(pages, count))
     listing_path = PAGE_SUFFIX.sub("", request.path)
