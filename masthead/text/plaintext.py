@@ -13,14 +13,34 @@ URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 TRAILING = ".,;:!?'\"*_"
 
 
+CONTROLS = {
+    "Cc",
+    "Cf",
+    "Cs",
+    "Co",
+    "Cn",
+}  # control, format, surrogate, private, unassigned
+
+
 def without_controls(text: str) -> str:
-    """Return `text` with Unix newlines and no control characters but \\n and \\t."""
+    """Return `text` with Unix newlines and no control characters but \\n and \\t.
+
+    Only the distinct characters Python does not call printable are looked
+    up, and the text is filtered in one `translate`: a feed with full bodies
+    runs 160,000 characters through here, and one lookup per character took
+    26 ms of its 38.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(
-        c
-        for c in text
-        if c in "\n\t" or unicodedata.category(c) not in {"Cc", "Cf", "Cs", "Co", "Cn"}
-    )
+    if text.isprintable():
+        return text
+    dropped = {
+        ord(c): None
+        for c in set(text)
+        if not c.isprintable()
+        and c not in "\n\t"
+        and unicodedata.category(c) in CONTROLS
+    }
+    return text.translate(dropped) if dropped else text
 
 
 def split_url(candidate: str) -> tuple[str, str]:

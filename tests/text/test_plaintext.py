@@ -1,9 +1,12 @@
 """Comment text: escaped plain text, paragraphs, and safe links."""
 
+import random
+import unicodedata
+
 import lxml.html
 import pytest
 
-from masthead.text.plaintext import count_links, plain_text_to_html
+from masthead.text.plaintext import count_links, plain_text_to_html, without_controls
 
 
 def parse(markup):
@@ -63,3 +66,20 @@ def test_control_characters_are_removed_and_cyrillic_kept():
 def test_count_links():
     assert count_links("a https://x.example b www.y.example c http://z.example") == 3
     assert count_links("no links here") == 0
+
+
+def test_without_controls_drops_exactly_the_control_categories():
+    """Checked character by character against Unicode's categories."""
+    rng = random.Random(20261127)
+    kinds = ("Cc", "Cf", "Cs", "Co", "Cn")
+    for _ in range(2000):
+        text = "".join(
+            chr(rng.choice([rng.randint(0, 0x7F), rng.randint(0, 0x3000),
+                            rng.randint(0, 0x10FFFF), 0xA0, 0x200B, 0xD800]))
+            for _ in range(rng.randint(0, 40))
+        )  # fmt: skip
+        unix = text.replace("\r\n", "\n").replace("\r", "\n")
+        kept = "".join(
+            c for c in unix if c in "\n\t" or unicodedata.category(c) not in kinds
+        )
+        assert without_controls(text) == kept
