@@ -31,7 +31,7 @@ from masthead.memo import per_generation
 from masthead.prepared import Prepared
 
 PAGE_SUFFIX = re.compile(r"page/[0-9]+/$")
-# A deep page's rows, by id: the ids came from the listing's own query in
+# A listing page's rows, by id: the ids came from the listing's own query in
 # this content generation, so only readability is checked again.
 LISTED = Prepared(
     lambda ids, now: Article.objects.published(now).for_listing().filter(pk__in=ids),
