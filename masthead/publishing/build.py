@@ -100,7 +100,9 @@ class Watcher:
             return None
         self.last_seen = max([c.pk for c in changes if c.pk] + [self.last_seen])
         started = time.monotonic()
-        affected = targets.affected(changes, self.latest)
+        # A copy: publishing changes the manifest while the targets are made.
+        written = list(self.publisher.manifest)
+        affected = targets.affected(changes, self.latest, written)
         if affected is None:
             counts = build_all(self.root, processes=self.processes, report=self.report)
             self.publisher = Publisher(self.root)

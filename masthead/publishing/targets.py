@@ -6,6 +6,8 @@ the largest audiences first: the home page and feeds, then articles newest
 first, listing first pages, then deeper pages and the sitemaps.
 """
 
+import math
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -23,6 +25,7 @@ FRONT = ["/", "/feed/", "/feed/atom/", "/feed.json", "/sitemap-news.xml"]
 BACK = ["/sitemap.xml", "/comments/feed/", "/comments/feed/atom/", "/robots.txt"]
 SITEMAP_FILES = [f"/sitemap-{name}.xml" for name in SITEMAPS]
 LATEST_COUNT_CHECKED = settings.MASTHEAD_ARTICLES_LATEST_COUNT + 1
+LISTING_PAGE = re.compile(r"(?P<listing>.*/)page/(?P<number>[0-9]+)/")
 
 
 @dataclass(frozen=True)
@@ -96,23 +99,27 @@ def latest_ids() -> set[int]:
 
 
 def affected(
-    changes: list[Change], previous_latest: set[int]
+    changes: list[Change], previous_latest: set[int], written: Iterable[str] = ()
 ) -> Iterator[Target] | None:
     """Return the addresses `changes` affect, largest audiences first.
 
     None means everything: a section or static page changed (menus are on
     every page). Article ids include articles that no longer exist or are
-    no longer public: their files are removed when they answer 404.
+    no longer public: their files are removed when they answer 404, as are
+    the pages among `written` (the addresses with files) that a shorter
+    listing no longer has.
     """
     kinds: dict[str, set] = {}
     for change in changes:
         kinds.setdefault(change.kind, set()).add(change.object_id)
     if Change.Kind.SITE in kinds:
         return None
-    return affected_targets(kinds, previous_latest)
+    return affected_targets(kinds, previous_latest, written)
 
 
-def affected_targets(kinds: dict[str, set], previous_latest: set[int]):
+def affected_targets(
+    kinds: dict[str, set], previous_latest: set[int], written: Iterable[str] = ()
+):
     article_ids = set(kinds.get(Change.Kind.ARTICLE, ()))
     author_ids = kinds.get(Change.Kind.AUTHOR, set())
     tag_ids = kinds.get(Change.Kind.TAG, set())
@@ -151,11 +158,22 @@ def affected_targets(kinds: dict[str, set], previous_latest: set[int]):
         yield from article_targets(published.exclude(pk__in=article_ids))
     yield from plain(pages_of("/", listings.home)[1:])
     yield from plain(listings.deeper_pages(urls, all_urls))
-    # The page after each listing's last: one a shorter listing no longer has
-    # answers 404 now, and its files go.
+    # A listing that got shorter: its written pages past the new last one
+    # answer 404 now, and their files go, however many pages it lost.
     counts = {"/": listings.home, **all_urls}
-    yield from plain(
-        page_url(url, page_count(counts.get(url, 0)) + 1)
-        for url in ["/", *urls, *emptied]
-    )
+    lasts = {url: page_count(counts.get(url, 0)) for url in ["/", *urls, *emptied]}
+    yield from plain(pages_beyond(written, lasts))
     yield from plain(SITEMAP_FILES + BACK)
+
+
+def pages_beyond(paths: Iterable[str], lasts: dict[str, int]) -> list[str]:
+    """Return the listing pages among `paths` numbered past their listing's last.
+
+    `lasts` maps a listing's address to its last page's number now.
+    """
+    beyond = []
+    for path in paths:
+        match = LISTING_PAGE.fullmatch(path)
+        if match and int(match["number"]) > lasts.get(match["listing"], math.inf):
+            beyond.append((match["listing"], int(match["number"]), path))
+    return [path for *_, path in sorted(beyond)]

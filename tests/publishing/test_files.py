@@ -167,6 +167,24 @@ def test_a_listing_one_page_shorter_loses_its_last_page(
     assert not last_page.exists()
 
 
+def test_a_listing_pages_shorter_loses_every_page_past_its_last(
+    watcher, site_dir, make_article, settings
+):
+    section = Article.objects.get().section
+    per_page = settings.MASTHEAD_ARTICLES_PER_PAGE
+    extra = [make_article(section=section) for _ in range(3 * per_page)]
+    watcher.step()
+    pages = [site_dir / file_for(f"{section.get_absolute_url()}page/{n}/", "text/html")
+             for n in (2, 3, 4)]  # fmt: skip
+    assert all(page.exists() for page in pages)
+    for article in extra[: per_page + 5]:  # a bulk unpublish: 4 pages to 2
+        article_unpublish(article=article)
+    watcher.step()
+    assert pages[0].exists()
+    assert not pages[1].exists() and not pages[2].exists()
+    assert not pages[2].with_name("index.html.gz").exists()
+
+
 def test_an_article_that_moves_leaves_its_old_listings(
     watcher, site_dir, make_article, make_section, make_author
 ):
