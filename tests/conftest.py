@@ -2,6 +2,7 @@
 
 import datetime
 import itertools
+import shutil
 
 import pytest
 from django.core.cache import caches
@@ -16,6 +17,7 @@ from masthead.authors.models import Author
 from masthead.comments import privacy
 from masthead.comments.models import Comment
 from masthead.pagecache import expiry, generation
+from tests.htmlcheck import VNU
 
 serial = itertools.count(1)
 
@@ -155,3 +157,13 @@ def make_comment(db):
         )
 
     return make
+
+
+@pytest.fixture(scope="session")
+def vnu():
+    """The Nu HTML Checker's jar (tests.htmlcheck), which needs npm and Java."""
+    if not VNU.exists() or not shutil.which("java"):
+        pytest.fail(
+            "the Nu HTML Checker needs `npm install` and Java: `make test` does both"
+        )
+    return VNU

@@ -1,7 +1,7 @@
 """Posting a comment: validate, rate-limit, judge, save, show the result."""
 
 from django.http import HttpResponseForbidden
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -39,12 +39,24 @@ def comment_create(request, article_id):
     sender = Sender.of(request, honeypot=form.cleaned_data["homepage"])
     if is_rate_limited(ip=sender.ip, email=form.cleaned_data["email"]):
         message = _("You are posting too fast. Please wait a minute and try again.")
-        return show_form(request, article, form, message, 429)
+        return show_refusal(request, article, form, message, 429)
     comment = comment_post(article=article, data=form.cleaned_data, sender=sender)
     if comment.status == Comment.Status.APPROVED:
         return redirect(comment.get_absolute_url())
     token = pending_token(comment)
     return redirect(f"{article.get_absolute_url()}?comment={token}#{comment.anchor}")
+
+
+def show_refusal(request, article, form, message, status):
+    """Show the form as typed with `message`, on a page of its own.
+
+    For refusals a flood makes by the thousand (posting too fast): the
+    article page with its whole thread cost a full render each, taken from
+    the readers' share of the server.
+    """
+    context = {"article": article, "form": form, "comment_error": message,
+               "is_open": True, "replying_to": None}  # fmt: skip
+    return render(request, "comments/refused.html", context, status=status)
 
 
 def show_form(request, article, form, message, status):

@@ -8,6 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from masthead.comments.models import Comment
+from tests.htmlcheck import validation_errors
 
 FORM = {
     "author_name": "Amina",
@@ -235,7 +236,23 @@ def test_flood_from_one_address_gets_429_and_keeps_the_text(client, article, set
     tree = page(response)
     assert "too fast" in tree.xpath("//p[@class='form-error']/text()")[0]
     assert tree.xpath("//textarea[@name='body']/text()")[0].strip() == "One too many"
+    assert tree.xpath("//input[@name='email']/@value") == ["r9@example.net"]
+    # The form posts to the same place again, with a way back to the article,
+    # on a page of its own: no thread to render for each refused post.
+    assert tree.xpath("//form/@action") == [f"/comments/{article.pk}/"]
+    assert tree.xpath(f"//a[starts-with(@href, '{article.get_absolute_url()}')]")
+    assert not tree.xpath("//section[@id='comments']")
+    assert "no-cache" in response["Cache-Control"]
     assert Comment.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_the_refusal_page_is_valid_html(client, article, settings, vnu, tmp_path):
+    settings.MASTHEAD_COMMENTS_RATE_LIMITS = {"ip": [(0, 60)], "email": [(100, 60)]}
+    response = post(client, article, body="Kept <b>as typed</b>")
+    assert response.status_code == 429
+    (tmp_path / "refused.html").write_bytes(response.content)
+    assert validation_errors(vnu, [tmp_path / "refused.html"]) == []
 
 
 @pytest.mark.django_db
