@@ -1,10 +1,13 @@
 """Avatars are drawn locally from a keyed hash: stable, distinct, valid SVG."""
 
+import hashlib
+import re
 import xml.etree.ElementTree as ET
 
 from masthead.comments.avatars import identicon_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
+CELL = re.compile(r"M([0-9]) ([0-9])h1v1h-1z")
 
 
 def test_same_digest_draws_the_same_avatar():
@@ -12,15 +15,20 @@ def test_same_digest_draws_the_same_avatar():
 
 
 def test_different_digests_draw_different_avatars():
-    drawings = {identicon_svg(bytes([n] * 8 + [n * 7 % 256] * 8)) for n in range(50)}
-    assert len(drawings) > 40
+    # Digests as privacy.avatar_digest makes them: keyed hashes, evenly spread.
+    digests = [hashlib.blake2b(b"%d" % n, digest_size=16).digest() for n in range(200)]
+    drawings = {identicon_svg(digest) for digest in digests}
+    assert len(drawings) > 195
 
 
 def test_avatar_is_valid_svg_hidden_from_screen_readers():
     root = ET.fromstring(identicon_svg(bytes(range(16)), size=40))
     assert root.tag == f"{SVG}svg"
     assert (root.get("width"), root.get("aria-hidden")) == ("40", "true")
-    cells = root.findall(f"{SVG}g/{SVG}rect")
+    [shape] = root.findall(f"{SVG}path")
+    # One unit square per cell, "M<x> <y>h1v1h-1z".
+    positions = {(int(x), int(y)) for x, y in CELL.findall(shape.get("d"))}
+    assert CELL.sub("", shape.get("d")) == ""
+    assert positions and all(1 <= x <= 5 and 1 <= y <= 5 for x, y in positions)
     # Mirrored left to right: every cell has its twin.
-    positions = {(int(c.get("x")), int(c.get("y"))) for c in cells}
     assert positions == {(6 - x, y) for x, y in positions}
