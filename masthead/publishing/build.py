@@ -100,9 +100,7 @@ class Watcher:
             return None
         self.last_seen = max([c.pk for c in changes if c.pk] + [self.last_seen])
         started = time.monotonic()
-        # A copy: publishing changes the manifest while the targets are made.
-        written = list(self.publisher.manifest)
-        affected = targets.affected(changes, self.latest, written)
+        affected = targets.affected(changes, self.latest, self.publisher.manifest)
         if affected is None:
             counts = build_all(self.root, processes=self.processes, report=self.report)
             self.publisher = Publisher(self.root)
