@@ -138,7 +138,7 @@ def environment(**options) -> Environment:
     """Return the environment Django's Jinja2 backend renders reader pages with."""
     # Imported here: the apps' modules import models, which need the app
     # registry, and Django builds the environment while setting up.
-    from masthead.comments.display import avatar, comment_fields, comment_section
+    from masthead.comments.display import comment_fields, comment_section
     from masthead.seo.meta import article_meta, author_meta, home_meta
 
     env = Environment(**options)
@@ -149,7 +149,6 @@ def environment(**options) -> Environment:
         language_code=settings.LANGUAGE_CODE,
         comment_section=comment_section,
         comment_fields=comment_fields,
-        avatar=avatar,
         article_meta=article_meta,
         author_meta=author_meta,
         home_meta=home_meta,
