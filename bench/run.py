@@ -182,6 +182,10 @@ def site_urls() -> dict[str, str]:
     }
 
 
+# Readers of the cached article while other clients post comments flat out.
+FLOODED = "article, cache hit, during a comment-post flood"
+
+
 def comment_script(tmp: Path, article_id: str) -> Path:
     """A wrk script posting a different valid comment each request."""
     script = tmp / "comment.lua"
@@ -304,6 +308,7 @@ def main() -> None:
             ("sitemap index, cache miss", UNCACHED_PORT, "/sitemap.xml", None),
             ("comment post (held for moderation)", CACHED_PORT, "/",
              comment_script(tmp, urls["article_id"])),
+            (FLOODED, CACHED_PORT, urls["article"], None),
         ]  # fmt: skip
         if args.files:
             site_dir = Path(args.files_dir) if args.files_dir else tmp / "site"
@@ -365,8 +370,20 @@ def main() -> None:
                 reference = wrk(reference_url, args.duration, args.connections)
                 reference["ratio"] = 1.0
                 rounds.setdefault(cases[0][0], []).append(reference)
+                flood = None
+                if name == FLOODED:  # posts from as many clients as the readers
+                    flood = subprocess.Popen(
+                        ["wrk", "-t1", f"-c{args.connections}",
+                         f"-d{args.duration + 2}s", "-s",
+                         str(comment_script(tmp, urls["article_id"])),
+                         f"http://127.0.0.1:{port}/"],
+                        stdout=subprocess.DEVNULL,
+                    )  # fmt: skip
+                    time.sleep(1)
                 figures = wrk(f"http://127.0.0.1:{port}{path}", args.duration,
                               args.connections, script)  # fmt: skip
+                if flood is not None:
+                    flood.wait()
                 figures["ratio"] = figures["rps"] / reference["rps"]
                 rounds.setdefault(name, []).append(figures)
             print(f"  round {round_number} done", flush=True)

@@ -21,7 +21,7 @@ def parse_bind(value: str) -> tuple[str, int]:
 
 
 def serve(argv: list[str]) -> None:
-    """Collect static files, then serve the site with granian's WSGI workers."""
+    """Collect static files, then serve the site with granian (masthead.front)."""
     parser = argparse.ArgumentParser(
         prog="masthead serve", description="Serve Masthead with granian."
     )
@@ -40,8 +40,8 @@ def serve(argv: list[str]) -> None:
         "--threads",
         type=int,
         default=int(os.environ.get("MASTHEAD_THREADS", "4")),
-        help="Python threads per worker (default 4: enough to overlap database"
-        " waits, few enough that a page-cache hit never queues behind the GIL)",
+        help="threads per worker that render pages and take posts (default 4);"
+        " page-cache hits are answered apart from them, on the worker's event loop",
     )
     parser.add_argument(
         "--no-collectstatic",
@@ -62,16 +62,20 @@ def serve(argv: list[str]) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
 
     from granian import Granian
-    from granian.constants import Interfaces
+    from granian.constants import Interfaces, Loops
 
     print(f"Masthead is serving http://{options.bind}/ (Ctrl+C stops it)", flush=True)
+    if options.threads < 1:
+        parser.error("--threads must be at least 1")
+    os.environ["MASTHEAD_THREADS"] = str(options.threads)  # read by the workers
     Granian(
-        "masthead.wsgi:application",
+        "masthead.front:build",
+        factory=True,
         address=host,
         port=port,
-        interface=Interfaces.WSGI,
+        interface=Interfaces.RSGI,
+        loop=Loops.uvloop,
         workers=options.workers,
-        blocking_threads=options.threads,
         websockets=False,
     ).serve()
 

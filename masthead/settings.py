@@ -193,6 +193,11 @@ MASTHEAD_CDN_STALE_SECONDS = int(os.environ.get("MASTHEAD_CDN_STALE_SECONDS", "6
 MASTHEAD_CDN_STALE_IF_ERROR_SECONDS = int(
     os.environ.get("MASTHEAD_CDN_STALE_IF_ERROR_SECONDS", "86400")
 )
+# A request body longer than this is refused (413) before it is read, by
+# `masthead serve`; nginx's client_max_body_size does the same in front of it.
+MASTHEAD_MAX_REQUEST_BYTES = (
+    int(os.environ.get("MASTHEAD_MAX_REQUEST_MB", "32")) * 2**20
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

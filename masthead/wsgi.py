@@ -1,7 +1,8 @@
-"""WSGI entry point, served by `masthead serve` (granian).
+"""WSGI entry point: Django wrapped in the page cache, for any WSGI server.
 
-The page cache wraps Django: anonymous readers' pages are answered from it
-before any middleware runs (masthead/pagecache).
+Anonymous readers' pages are answered from the cache before any middleware
+runs (masthead/pagecache). `masthead serve` runs this application behind
+masthead/front.py, which answers the cache's hits itself.
 """
 
 import gc

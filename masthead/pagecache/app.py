@@ -116,16 +116,23 @@ class PageCacheApp:
         if key is None:
             return self.app(environ, start_response)
         token = generation.current()
+        entry = self.stored(token, key)
+        if entry is not None:
+            return answer(entry, environ, start_response, "hit")
+        if environ["REQUEST_METHOD"] == "HEAD":
+            return self.app(environ, start_response)  # no body worth storing
+        return self.render_once(token, key, environ, start_response)
+
+    def stored(self, token: str, key: str) -> Entry | None:
+        """Return the fresh page stored under `key` in generation `token`, if any."""
         entry = self.local.get(token, key)
         if entry is None and self.shared is not None:
             entry = self.shared.get(shared_key(token, key))
             if entry is not None:
                 self.local.put(token, key, entry)
         if entry is not None and entry.expires > time.time():
-            return answer(entry, environ, start_response, "hit")
-        if environ["REQUEST_METHOD"] == "HEAD":
-            return self.app(environ, start_response)  # no body worth storing
-        return self.render_once(token, key, environ, start_response)
+            return entry
+        return None
 
     def render_once(self, token: str, key: str, environ: dict, start_response):
         """Render a missing page in one thread; the others wait and reuse it.
@@ -158,21 +165,34 @@ class PageCacheApp:
 
     def key(self, environ: dict) -> str | None:
         """Return the cache key of this request, or None when it must not be cached."""
-        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        return self.key_of(
+            environ.get("REQUEST_METHOD", ""),
+            environ.get("PATH_INFO", "/"),
+            environ.get("QUERY_STRING", ""),
+            environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
+            environ.get("HTTP_COOKIE", ""),
+        )
+
+    def key_of(
+        self, method: str, path: str, query: str, host: str, cookie: str
+    ) -> str | None:
+        """Return the cache key of a request, or None when it must not be cached.
+
+        `path` is as WSGI gives it: the decoded path's UTF-8 bytes read as Latin-1.
+        """
+        if method not in ("GET", "HEAD"):
             return None
-        if self.session_cookie in environ.get("HTTP_COOKIE", ""):
+        if self.session_cookie in cookie:
             return None
-        path = environ.get("PATH_INFO", "/")
         if path.startswith(self.excluded):
             return None
         kept = ""
-        if query := environ.get("QUERY_STRING"):
+        if query:
             pairs = parse_qsl(query, keep_blank_values=True)
             keep = KEPT_QUERY + SITEMAP_QUERY if path.endswith(".xml") else KEPT_QUERY
             if any(name in BYPASS_QUERY and name not in keep for name, _ in pairs):
                 return None
             kept = urlencode(sorted(p for p in pairs if p[0] in keep))
-        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
         return f"{host}{path}?{kept}"
 
     def render(self, token: str, key: str, environ: dict, start_response: Callable):
@@ -253,21 +273,34 @@ def call(app: Callable, environ: dict) -> tuple[str, list, bytes]:
 
 def answer(entry: Entry, environ: dict, start_response: Callable, outcome: str):
     """Send a stored page, in the encoding the reader accepts, or a 304."""
-    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    status, headers, body = choose(
+        entry,
+        environ.get("HTTP_IF_NONE_MATCH"),
+        environ.get("HTTP_ACCEPT_ENCODING", ""),
+        outcome,
+    )
+    start_response(status, headers)
+    return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+
+def choose(
+    entry: Entry, if_none_match: str | None, accepted: str, outcome: str
+) -> tuple[str, list[tuple[str, str]], bytes]:
+    """Return the status, headers and body to send of a stored page: a 304 when
+    `if_none_match` names it, else the first of `ENCODINGS` the reader accepts."""
     if if_none_match and matches(if_none_match, entry.etag):
-        start_response(
-            "304 Not Modified", [*entry.not_modified, ("X-Masthead-Cache", outcome)]
+        return (
+            "304 Not Modified",
+            [*entry.not_modified, ("X-Masthead-Cache", outcome)],
+            b"",
         )
-        return [b""]
     headers, body = entry.variants["identity"]
     if len(entry.variants) > 1:
-        accepted = environ.get("HTTP_ACCEPT_ENCODING", "")
         for encoding in ENCODINGS:
             if encoding in accepted:
                 headers, body = entry.variants[encoding]
                 break
-    start_response(entry.status, [*headers, ("X-Masthead-Cache", outcome)])
-    return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+    return entry.status, [*headers, ("X-Masthead-Cache", outcome)], body
 
 
 def matches(if_none_match: str, etag: str) -> bool:

@@ -1,0 +1,181 @@
+"""RSGI entry point, served by `masthead serve` (granian): the page cache's front.
+
+A page-cache hit for an anonymous reader is answered on the worker's event
+loop: a dict lookup and a send, with no thread hand-off and no WSGI environ.
+Everything else (misses, comment posts, the newsroom, static files) runs the
+WSGI application of masthead.wsgi in a pool of threads, so a slow render or a
+flood of posts holds back only the pool, never a reader of a cached page.
+
+Granian's own WSGI workers hand every request to a thread; measured on a
+cached article, four threads answered about half of what one did, and one
+thread let a single slow request stall the whole worker.
+"""
+
+import io
+import logging
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from masthead.pagecache import app as pagecache
+from masthead.pagecache import generation
+
+logger = logging.getLogger("masthead.front")
+
+# Headers that a WSGI environ names apart from HTTP_*.
+OWN_NAMES = {"content-type": "CONTENT_TYPE", "content-length": "CONTENT_LENGTH"}
+TOO_LARGE = b"The request's body is larger than this server accepts.\n"
+FAILED = b"The server could not answer this request.\n"
+
+
+class Front:
+    """Answer page-cache hits on the event loop; run the rest in `threads` threads.
+
+    `app` is the WSGI application; `cache` is its page cache (the same object,
+    or None when the page cache is off). `max_body` bounds a request's body
+    in bytes: larger ones get a 413 before they are read.
+    """
+
+    def __init__(
+        self,
+        app: Any,
+        cache: pagecache.PageCacheApp | None,
+        threads: int,
+        max_body: int,
+    ):
+        self.app = app
+        self.cache = cache
+        self.threads = threads
+        self.max_body = max_body
+        self.pool: ThreadPoolExecutor | None = None
+
+    def __rsgi_init__(self, loop) -> None:
+        self.loop = loop
+        self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix="masthead")
+
+    def __rsgi_del__(self, loop) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+
+    async def __rsgi__(self, scope, proto) -> None:
+        if scope.proto != "http":
+            return  # granian runs without websockets
+        headers = scope.headers
+        path = wsgi_path(scope.path)
+        if scope.method == "GET" and self.cache is not None:
+            key = self.cache.key_of(
+                "GET",
+                path,
+                scope.query_string,
+                headers.get("host") or scope.server.rpartition(":")[0].strip("[]"),
+                headers.get("cookie", ""),
+            )
+            if key is not None:
+                entry = self.cache.local.get(generation.current(), key)
+                if entry is not None and entry.expires > time.time():
+                    status, sent, body = pagecache.choose(
+                        entry,
+                        headers.get("if-none-match"),
+                        headers.get("accept-encoding", ""),
+                        "hit",
+                    )
+                    proto.response_bytes(int(status[:3]), sent, body)
+                    return
+        body = await read_body(proto, headers, self.max_body)
+        if body is None:
+            proto.response_bytes(413, [("Content-Type", "text/plain")], TOO_LARGE)
+            return
+        environ = wsgi_environ(scope, path, body)
+        try:
+            status, sent, body = await self.loop.run_in_executor(
+                self.pool, pagecache.call, self.app, environ
+            )
+        except Exception:
+            logger.exception("%s %s failed outside Django", scope.method, path)
+            proto.response_bytes(500, [("Content-Type", "text/plain")], FAILED)
+            return
+        proto.response_bytes(int(status[:3]), sent, body)
+
+
+async def read_body(proto, headers, limit: int) -> bytes | None:
+    """Return the request's body, or None when it is longer than `limit` bytes."""
+    length = headers.get("content-length")
+    if length is not None:
+        try:
+            if int(length) > limit:
+                return None
+        except ValueError:
+            return None
+        return await proto()
+    if "transfer-encoding" not in headers:
+        return b""
+    chunks, size = [], 0
+    async for chunk in proto:  # chunked: count as it comes
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def wsgi_path(path: str) -> str:
+    """Return a decoded path as WSGI spells it: its UTF-8 bytes read as Latin-1."""
+    if path.isascii():
+        return path
+    return path.encode("utf-8", "surrogateescape").decode("latin-1")
+
+
+def wsgi_environ(scope, path: str, body: bytes) -> dict:
+    """Return the WSGI environ (PEP 3333) of an RSGI request with its `body`."""
+    server_host, _, server_port = scope.server.rpartition(":")
+    client_host, _, client_port = scope.client.rpartition(":")
+    environ = {
+        "REQUEST_METHOD": scope.method,
+        "SCRIPT_NAME": "",
+        "PATH_INFO": path,
+        "QUERY_STRING": scope.query_string,
+        "SERVER_NAME": server_host.strip("[]"),
+        "SERVER_PORT": server_port,
+        "SERVER_PROTOCOL": f"HTTP/{scope.http_version}",
+        "REMOTE_ADDR": client_host.strip("[]"),
+        "REMOTE_PORT": client_port,
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": scope.scheme,
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+    for name, value in scope.headers.items():
+        if "_" in name:
+            # X_Forwarded_For would pass for X-Forwarded-For (nginx drops them too).
+            continue
+        if name in OWN_NAMES:
+            environ[OWN_NAMES[name]] = value
+            continue
+        key = "HTTP_" + name.upper().replace("-", "_")
+        if key in environ:  # a repeated header: one value, as HTTP joins them
+            joiner = "; " if key == "HTTP_COOKIE" else ","
+            environ[key] = f"{environ[key]}{joiner}{value}"
+        else:
+            environ[key] = value
+    return environ
+
+
+def build() -> Front:
+    """Return the front of masthead.wsgi's application (granian's factory).
+
+    The pool's size is MASTHEAD_THREADS (`masthead serve --threads`).
+    """
+    import os
+
+    from django.conf import settings
+
+    from masthead import wsgi
+
+    app = wsgi.application
+    cache = app if isinstance(app, pagecache.PageCacheApp) else None
+    threads = int(os.environ.get("MASTHEAD_THREADS", "4"))
+    return Front(app, cache, threads, settings.MASTHEAD_MAX_REQUEST_BYTES)

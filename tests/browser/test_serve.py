@@ -1,0 +1,53 @@
+"""`masthead serve` over real sockets: granian, the RSGI front, Django behind it."""
+
+import http.client
+import socket
+from urllib.parse import urlsplit
+
+
+def connect(demo_server) -> http.client.HTTPConnection:
+    address = urlsplit(demo_server.url)
+    return http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+
+
+def test_a_stored_page_is_a_hit_and_answers_304(demo_server, demo_urls):
+    connection = connect(demo_server)
+    path = urlsplit(demo_urls["article"]).path
+    outcomes = []
+    for _ in range(4):  # one worker: the first request stores, the rest hit
+        connection.request("GET", path, headers={"Accept-Encoding": "gzip"})
+        response = connection.getresponse()
+        body = response.read()
+        outcomes.append(response.headers["X-Masthead-Cache"])
+    assert outcomes[-1] == "hit"
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert int(response.headers["Content-Length"]) == len(body)
+    connection.request("GET", path, headers={"If-None-Match": response.headers["ETag"]})
+    unchanged = connection.getresponse()
+    assert unchanged.status == 304
+    assert unchanged.read() == b""
+
+
+def test_head_sends_no_body_and_the_connection_goes_on(demo_server, demo_urls):
+    connection = connect(demo_server)
+    path = urlsplit(demo_urls["static page"]).path
+    connection.request("HEAD", path)
+    head = connection.getresponse()
+    assert head.status == 200
+    assert head.read() == b""
+    connection.request("GET", path)  # on the same connection: nothing left over
+    page = connection.getresponse()
+    assert page.status == 200
+    assert int(page.headers["Content-Length"]) == len(page.read()) > 0
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_sent(demo_server):
+    address = urlsplit(demo_server.url)
+    with socket.create_connection((address.hostname, address.port), timeout=10) as s:
+        s.sendall(
+            b"POST /comments/1/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: 100000000\r\n\r\nauthor_name=A"
+        )
+        status_line = s.recv(4096).split(b"\r\n", 1)[0]
+    assert status_line == b"HTTP/1.1 413 Payload Too Large"

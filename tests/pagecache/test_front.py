@@ -1,0 +1,234 @@
+"""The RSGI front (masthead.front): hits on the event loop, the rest in threads.
+
+Granian's protocol objects are stood in for by `Scope` and `Proto`, which
+keep what the front sends; `masthead serve` runs the real ones in every
+browser test (tests/browser), and the last test here starts it.
+"""
+
+import asyncio
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from masthead import front
+from masthead.pagecache.app import PageCacheApp
+
+PUBLIC = [("Content-Type", "text/html"), ("Cache-Control", "public, max-age=0")]
+
+
+def run(coroutine):
+    """Run `coroutine` on a loop of its own, in a thread of its own.
+
+    Playwright's sync API, used by the browser tests, leaves a loop marked as
+    running in the main thread for the whole session.
+    """
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
+class Headers:
+    """RSGI headers: lower-case names, repeats kept, `get` gives the first."""
+
+    def __init__(self, pairs):
+        self.pairs = [(name.lower(), value) for name, value in pairs]
+
+    def get(self, name, default=None):
+        return next((value for key, value in self.pairs if key == name), default)
+
+    def items(self):
+        return list(self.pairs)
+
+    def __contains__(self, name):
+        return any(key == name for key, _ in self.pairs)
+
+
+class Scope:
+    proto = "http"
+    scheme = "http"
+    http_version = "1.1"
+    server = "127.0.0.1:8000"
+    client = "127.0.0.1:40000"
+
+    def __init__(self, path, method="GET", query="", headers=()):
+        self.path, self.method, self.query_string = path, method, query
+        self.headers = Headers([("host", "news.example"), *headers])
+
+
+class Proto:
+    """What the front sent, and the request's body as chunks."""
+
+    def __init__(self, chunks=(b"",)):
+        self.chunks = list(chunks)
+        self.sent = None
+
+    async def __call__(self):
+        return b"".join(self.chunks)
+
+    async def _iterate(self):
+        for chunk in self.chunks:
+            yield chunk
+
+    def __aiter__(self):
+        return self._iterate()
+
+    def response_bytes(self, status, headers, body):
+        self.sent = (status, dict(headers), body)
+
+
+def test_the_environ_is_what_django_expects():
+    scope = Scope(
+        "/société/x/",
+        method="POST",
+        query="a=%C3%A9&b=1",
+        headers=[("Content-Type", "application/x-www-form-urlencoded"),
+                 ("Content-Length", "4"), ("Cookie", "a=1"), ("Cookie", "b=2"),
+                 ("Accept", "text/html"), ("Accept", "*/*"),
+                 ("X_Forwarded_For", "10.0.0.9")],
+    )  # fmt: skip
+    scope.client = "[::1]:5555"
+    environ = front.wsgi_environ(scope, front.wsgi_path(scope.path), b"a=12")
+    assert environ["PATH_INFO"] == "/société/x/".encode().decode("latin-1")
+    assert environ["QUERY_STRING"] == "a=%C3%A9&b=1"
+    assert environ["REQUEST_METHOD"] == "POST"
+    assert environ["CONTENT_TYPE"] == "application/x-www-form-urlencoded"
+    assert environ["CONTENT_LENGTH"] == "4"
+    assert "HTTP_CONTENT_TYPE" not in environ
+    assert environ["HTTP_COOKIE"] == "a=1; b=2"
+    assert environ["HTTP_ACCEPT"] == "text/html,*/*"
+    # An underscore must not pass for a hyphen: a forged X-Forwarded-For.
+    assert "HTTP_X_FORWARDED_FOR" not in environ
+    assert environ["REMOTE_ADDR"] == "::1"
+    assert environ["SERVER_NAME"] == "127.0.0.1"
+    assert environ["SERVER_PORT"] == "8000"
+    assert environ["HTTP_HOST"] == "news.example"
+    assert environ["wsgi.input"].read() == b"a=12"
+
+
+def test_a_body_over_the_limit_is_refused_unread():
+    async def body(headers, chunks):
+        return await front.read_body(Proto(chunks), Headers(headers), limit=10)
+
+    assert run(body([("content-length", "5")], [b"hello"])) == b"hello"
+    assert run(body([("content-length", "11")], [b"x" * 11])) is None
+    assert run(body([("content-length", "ten")], [b"x"])) is None
+    chunked = [("transfer-encoding", "chunked")]
+    assert run(body(chunked, [b"12345", b"67890"])) == b"1234567890"
+    assert run(body(chunked, [b"123456", b"78901"])) is None
+    assert run(body([], [b"ignored"])) == b""
+
+
+@pytest.fixture
+def site(monkeypatch, settings, tmp_path):
+    """A front over a page cache over a site whose /slow/ page waits for `release`."""
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setattr(PageCacheApp, "expires_at", lambda self: time.time() + 60)
+    from masthead.pagecache import generation
+
+    generation.store.cache_clear()
+    release, rendering, posted = threading.Event(), threading.Event(), []
+
+    def app(environ, start_response):
+        if environ["PATH_INFO"] == "/slow/":
+            rendering.set()
+            release.wait(10)
+        if environ["REQUEST_METHOD"] == "POST":
+            posted.append(environ["wsgi.input"].read())
+            start_response("303 See Other", [("Location", "/story/")])
+            return [b""]
+        start_response("200 OK", PUBLIC)
+        return [f"<p>{environ['PATH_INFO']}</p>".encode() * 20]
+
+    cached = PageCacheApp(app)
+    page = front.Front(cached, cached, threads=1, max_body=1000)
+    yield page, release, rendering, posted
+    release.set()
+    generation.store.cache_clear()
+
+
+def test_a_hit_is_answered_while_every_thread_is_busy(site):
+    page, release, rendering, _ = site
+
+    async def scenario():
+        page.__rsgi_init__(asyncio.get_running_loop())
+        first, again = Proto(), Proto()
+        await page.__rsgi__(Scope("/story/"), first)
+        assert first.sent[1]["X-Masthead-Cache"] == "miss"
+        # The only thread renders /slow/ until released...
+        slow = Proto()
+        slow_task = asyncio.create_task(page.__rsgi__(Scope("/slow/"), slow))
+        await asyncio.get_running_loop().run_in_executor(None, rendering.wait, 5)
+        # ...and a reader of the stored page is answered all the same.
+        await asyncio.wait_for(page.__rsgi__(Scope("/story/"), again), timeout=2)
+        assert again.sent[0] == 200
+        assert again.sent[1]["X-Masthead-Cache"] == "hit"
+        assert again.sent[2] == first.sent[2]
+        assert slow.sent is None
+        release.set()
+        await slow_task
+        assert slow.sent[0] == 200
+        page.__rsgi_del__(None)
+
+    run(scenario())
+
+
+def test_hits_answer_304_and_compressed_copies(site):
+    page = site[0]
+
+    async def scenario():
+        page.__rsgi_init__(asyncio.get_running_loop())
+        first, gzipped, unchanged = Proto(), Proto(), Proto()
+        await page.__rsgi__(Scope("/story/"), first)
+        etag = first.sent[1]["ETag"]
+        gzip_scope = Scope("/story/", headers=[("Accept-Encoding", "gzip")])
+        await page.__rsgi__(gzip_scope, gzipped)
+        await page.__rsgi__(Scope("/story/", headers=[("If-None-Match", etag)]),
+                            unchanged)  # fmt: skip
+        page.__rsgi_del__(None)
+        return first, gzipped, unchanged
+
+    first, gzipped, unchanged = run(scenario())
+    assert gzipped.sent[1]["Content-Encoding"] == "gzip"
+    assert gzipped.sent[1]["X-Masthead-Cache"] == "hit"
+    assert unchanged.sent[0] == 304
+    assert unchanged.sent[2] == b""
+
+
+def test_posts_reach_the_site_with_their_body_and_large_ones_do_not(site):
+    page, _, _, posted = site
+
+    async def post(body):
+        proto = Proto([body])
+        length = [("Content-Length", str(len(body)))]
+        await page.__rsgi__(Scope("/comments/1/", "POST", headers=length), proto)
+        return proto.sent
+
+    async def scenario():
+        page.__rsgi_init__(asyncio.get_running_loop())
+        accepted = await post(b"author_name=Reader&body=Hello")
+        refused = await post(b"x" * 1001)
+        page.__rsgi_del__(None)
+        return accepted, refused
+
+    accepted, refused = run(scenario())
+    assert accepted[0] == 303
+    assert posted == [b"author_name=Reader&body=Hello"]
+    assert refused[0] == 413
+
+
+def test_a_session_cookie_bypasses_the_hit_path(site):
+    page = site[0]
+
+    async def scenario():
+        page.__rsgi_init__(asyncio.get_running_loop())
+        await page.__rsgi__(Scope("/story/"), Proto())
+        staff = Proto()
+        cookie = [("Cookie", "sessionid=abc")]
+        await page.__rsgi__(Scope("/story/", headers=cookie), staff)
+        page.__rsgi_del__(None)
+        return staff
+
+    staff = run(scenario())
+    assert staff.sent[0] == 200
+    assert "X-Masthead-Cache" not in staff.sent[1]
