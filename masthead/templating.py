@@ -59,7 +59,7 @@ def iso_datetime(value: datetime | None) -> str:
     """Return `value` in the site's time zone as ISO 8601, to the second."""
     if not value:
         return ""
-    return value.astimezone(site_zone()).replace(microsecond=0).isoformat()
+    return value.astimezone(site_zone()).isoformat(timespec="seconds")
 
 
 def date_text(value: datetime | None, style: str = "date") -> str:
@@ -70,7 +70,16 @@ def date_text(value: datetime | None, style: str = "date") -> str:
     """
     if not value:
         return ""
+    return _local_text(value.astimezone(site_zone()), style)
+
+
+def iso_and_text(value: datetime, style: str = "date") -> tuple[str, str]:
+    """Return `iso_datetime(value)` and `date_text(value, style)`, converted once."""
     local = value.astimezone(site_zone())
+    return local.isoformat(timespec="seconds"), _local_text(local, style)
+
+
+def _local_text(local: datetime, style: str) -> str:
     return DATE_STYLES[style].format(
         day=local.day,
         month=month_names(settings.LANGUAGE_CODE)[local.month],

@@ -19,7 +19,7 @@ from masthead.comments.forms import CommentForm
 from masthead.comments.models import Comment, comment_anchor
 from masthead.comments.threads import build_thread
 from masthead.prepared import Prepared
-from masthead.templating import date_text, inclusion, iso_datetime
+from masthead.templating import inclusion, iso_and_text
 
 PENDING_SALT = "masthead.comments.pending"
 
@@ -50,8 +50,7 @@ class ShownComment:
 
     def __post_init__(self):
         self.anchor = comment_anchor(self.pk)
-        self.iso_created = iso_datetime(self.created_at)
-        self.said_created = date_text(self.created_at, "said")
+        self.iso_created, self.said_created = iso_and_text(self.created_at, "said")
         self.avatar = avatar(self)
 
 
