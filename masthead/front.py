@@ -64,12 +64,15 @@ class Front:
         headers = scope.headers
         path = wsgi_path(scope.path)
         if scope.method == "GET" and self.cache is not None:
+            cookie = headers.get("cookie", "")
+            if cookie:  # HTTP/2 may send a cookie header per cookie: read them all
+                cookie = "; ".join(v for k, v in headers.items() if k == "cookie")
             key = self.cache.key_of(
                 "GET",
                 path,
                 scope.query_string,
                 headers.get("host") or scope.server.rpartition(":")[0].strip("[]"),
-                headers.get("cookie", ""),
+                cookie,
             )
             if key is not None:
                 entry = self.cache.local.get(generation.current(), key)

@@ -223,12 +223,18 @@ def test_a_session_cookie_bypasses_the_hit_path(site):
     async def scenario():
         page.__rsgi_init__(asyncio.get_running_loop())
         await page.__rsgi__(Scope("/story/"), Proto())
-        staff = Proto()
-        cookie = [("Cookie", "sessionid=abc")]
-        await page.__rsgi__(Scope("/story/", headers=cookie), staff)
+        sent = []
+        for cookies in (
+            [("Cookie", "sessionid=abc")],
+            # HTTP/2 may send each cookie in a header of its own.
+            [("Cookie", "theme=dark"), ("Cookie", "sessionid=abc")],
+        ):
+            staff = Proto()
+            await page.__rsgi__(Scope("/story/", headers=cookies), staff)
+            sent.append(staff.sent)
         page.__rsgi_del__(None)
-        return staff
+        return sent
 
-    staff = run(scenario())
-    assert staff.sent[0] == 200
-    assert "X-Masthead-Cache" not in staff.sent[1]
+    for status, headers, _ in run(scenario()):
+        assert status == 200
+        assert "X-Masthead-Cache" not in headers
