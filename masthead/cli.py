@@ -49,6 +49,8 @@ def serve(argv: list[str]) -> None:
         help="skip collecting static files into var/static before serving",
     )
     options = parser.parse_args(argv)
+    if options.threads < 1:
+        parser.error("--threads must be at least 1")
     try:
         host, port = parse_bind(options.bind)
     except ValueError as exc:
@@ -65,8 +67,6 @@ def serve(argv: list[str]) -> None:
     from granian.constants import Interfaces, Loops
 
     print(f"Masthead is serving http://{options.bind}/ (Ctrl+C stops it)", flush=True)
-    if options.threads < 1:
-        parser.error("--threads must be at least 1")
     os.environ["MASTHEAD_THREADS"] = str(options.threads)  # read by the workers
     Granian(
         "masthead.front:build",

@@ -6,15 +6,16 @@ Everything else (misses, comment posts, the newsroom, static files) runs the
 WSGI application of masthead.wsgi in a pool of threads, so a slow render or a
 flood of posts holds back only the pool, never a reader of a cached page.
 
-Granian's own WSGI workers hand every request to a thread; measured on a
-cached article, four threads answered about half of what one did, and one
-thread let a single slow request stall the whole worker.
+Granian's own WSGI workers hand every request to a thread: with four threads,
+cache hits cost a hand-over each (a third fewer answered than with one), and
+with one, a single slow request stalled the whole worker. During a flood of
+comment posts, readers of a cached article got a few hundred answers a second
+from those workers and several thousand from this front (bench/README.md).
 """
 
 import io
 import logging
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -75,8 +76,11 @@ class Front:
                 cookie,
             )
             if key is not None:
-                entry = self.cache.local.get(generation.current(), key)
-                if entry is not None and entry.expires > time.time():
+                # This process's pages only: the second level (Redis) is
+                # read by the threads when this misses. (With REDIS_URL the
+                # generation itself is one Redis read, made here.)
+                entry = self.cache.stored(generation.current(), key, shared=False)
+                if entry is not None:
                     status, sent, body = pagecache.choose(
                         entry,
                         headers.get("if-none-match"),

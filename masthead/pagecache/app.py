@@ -123,10 +123,14 @@ class PageCacheApp:
             return self.app(environ, start_response)  # no body worth storing
         return self.render_once(token, key, environ, start_response)
 
-    def stored(self, token: str, key: str) -> Entry | None:
-        """Return the fresh page stored under `key` in generation `token`, if any."""
+    def stored(self, token: str, key: str, shared: bool = True) -> Entry | None:
+        """Return the fresh page stored under `key` in generation `token`, if any.
+
+        With `shared` false, only this process's pages are looked at (no
+        network read: masthead.front asks so on its event loop).
+        """
         entry = self.local.get(token, key)
-        if entry is None and self.shared is not None:
+        if entry is None and shared and self.shared is not None:
             entry = self.shared.get(shared_key(token, key))
             if entry is not None:
                 self.local.put(token, key, entry)

@@ -45,6 +45,12 @@ def test_serve_with_a_bad_bind_says_why(tmp_path):
     assert "--bind expects HOST:PORT" in result.stderr
 
 
+def test_serve_with_no_threads_says_why(tmp_path):
+    result = run_masthead("serve", "--threads", "0", MASTHEAD_VAR_DIR=str(tmp_path))
+    assert result.returncode == 2
+    assert "--threads must be at least 1" in result.stderr
+
+
 def test_deploy_check_passes_in_production_mode(tmp_path):
     env = {
         key: value
