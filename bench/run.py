@@ -293,6 +293,7 @@ def main() -> None:
         print(f"article page: {len(page) / 1024:.1f} KB")
         nginx(stack, tmp, static_root, NGINX_PORT)
 
+        posting = comment_script(tmp, urls["article_id"])
         cases = [
             ("nginx: the article as a static file", NGINX_PORT, "/", None),
             ("article, cache hit", CACHED_PORT, urls["article"], None),
@@ -306,8 +307,7 @@ def main() -> None:
             ("site feed, cache hit", CACHED_PORT, "/feed/", None),
             ("site feed, cache miss", UNCACHED_PORT, "/feed/", None),
             ("sitemap index, cache miss", UNCACHED_PORT, "/sitemap.xml", None),
-            ("comment post (held for moderation)", CACHED_PORT, "/",
-             comment_script(tmp, urls["article_id"])),
+            ("comment post (held for moderation)", CACHED_PORT, "/", posting),
             (FLOODED, CACHED_PORT, urls["article"], None),
         ]  # fmt: skip
         if args.files:
@@ -375,7 +375,7 @@ def main() -> None:
                     flood = subprocess.Popen(
                         ["wrk", "-t1", f"-c{args.connections}",
                          f"-d{args.duration + 2}s", "-s",
-                         str(comment_script(tmp, urls["article_id"])),
+                         str(posting),
                          f"http://127.0.0.1:{port}/"],
                         stdout=subprocess.DEVNULL,
                     )  # fmt: skip

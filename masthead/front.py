@@ -15,6 +15,7 @@ from those workers and several thousand from this front (bench/README.md).
 
 import io
 import logging
+import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -72,7 +73,7 @@ class Front:
                 "GET",
                 path,
                 scope.query_string,
-                headers.get("host") or scope.server.rpartition(":")[0].strip("[]"),
+                headers.get("host") or host_and_port(scope.server)[0],
                 cookie,
             )
             if key is not None:
@@ -133,19 +134,25 @@ def wsgi_path(path: str) -> str:
     return path.encode("utf-8", "surrogateescape").decode("latin-1")
 
 
+def host_and_port(address: str) -> tuple[str, str]:
+    """Split RSGI's "host:port" ("[::1]:8000" for IPv6) as WSGI names them."""
+    host, _, port = address.rpartition(":")
+    return host.strip("[]"), port
+
+
 def wsgi_environ(scope, path: str, body: bytes) -> dict:
     """Return the WSGI environ (PEP 3333) of an RSGI request with its `body`."""
-    server_host, _, server_port = scope.server.rpartition(":")
-    client_host, _, client_port = scope.client.rpartition(":")
+    server_host, server_port = host_and_port(scope.server)
+    client_host, client_port = host_and_port(scope.client)
     environ = {
         "REQUEST_METHOD": scope.method,
         "SCRIPT_NAME": "",
         "PATH_INFO": path,
         "QUERY_STRING": scope.query_string,
-        "SERVER_NAME": server_host.strip("[]"),
+        "SERVER_NAME": server_host,
         "SERVER_PORT": server_port,
         "SERVER_PROTOCOL": f"HTTP/{scope.http_version}",
-        "REMOTE_ADDR": client_host.strip("[]"),
+        "REMOTE_ADDR": client_host,
         "REMOTE_PORT": client_port,
         "wsgi.version": (1, 0),
         "wsgi.url_scheme": scope.scheme,
@@ -176,8 +183,6 @@ def build() -> Front:
 
     The pool's size is MASTHEAD_THREADS (`masthead serve --threads`).
     """
-    import os
-
     from django.conf import settings
 
     from masthead import wsgi
