@@ -2,6 +2,7 @@
 
 import gzip
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -142,6 +143,32 @@ def test_what_no_file_answers_goes_to_masthead(nginx_site, demo_urls):
     assert status == 400
     assert b"Leave a Reply" in body
     assert request(nginx_site.url + "/admin/login/")[0] == 200
+
+
+NGINX_FILE_ETAG = re.compile(r'"[0-9a-f]+-[0-9a-f]+"')  # nginx's, for a file
+
+
+@pytest.mark.parametrize(
+    ("query", "headers", "from_file"),
+    [
+        ("", {}, True),
+        ("?utm_source=newsletter", {}, True),
+        ("?fbclid=x&ref=home", {"Cookie": "theme=dark"}, True),
+        ("?replytocom=1", {}, False),
+        ("?utm_source=x&comment=1", {}, False),
+        ("?p=1", {}, False),
+        ("", {"Cookie": "theme=dark; sessionid=forged"}, False),
+    ],
+)
+def test_which_article_requests_reach_masthead(
+    nginx_site, demo_urls, query, headers, from_file
+):
+    path = demo_urls["article"].removeprefix(demo_urls["home"].rstrip("/"))
+    status, sent, _ = request(nginx_site.url + path + query, headers=headers)
+    assert status < 500
+    assert bool(NGINX_FILE_ETAG.fullmatch(sent.get("ETag", ""))) == from_file
+    head = request(nginx_site.url + path + query, method="HEAD", headers=headers)
+    assert bool(NGINX_FILE_ETAG.fullmatch(head[1].get("ETag", ""))) == from_file
 
 
 def test_a_flood_on_masthead_is_cut_while_files_still_serve(nginx_site, demo_urls):
