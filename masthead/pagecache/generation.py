@@ -5,11 +5,13 @@ comment approved, an author, section, tag or page edited) bumps it once the
 transaction commits. All server processes must see the same token:
 
 - with REDIS_URL, it is a counter in Redis, shared by every app server;
-- otherwise it is the modification time of a file under var/, shared by every
-  process on this machine (the embedded default runs on one machine).
+- otherwise it is a number kept in a file under var/, shared by every process
+  on this machine (the embedded default runs on one machine).
 """
 
 import contextvars
+import fcntl
+import mmap
 import os
 import time
 from contextlib import contextmanager
@@ -24,27 +26,66 @@ KEY = "masthead:generation"
 
 
 class FileGeneration:
-    """A token kept as a file's modification time, in nanoseconds."""
+    """A token kept as eight bytes in a file, read through a shared memory map.
+
+    Every page-cache hit reads the token, so reading it costs no system call:
+    each process maps the file, and the kernel shows it a bump written by any
+    other process at once (the map and the writes share the file's pages).
+    A stat() of the file, as an earlier version read it, cost 2 µs of a hit's
+    7 µs of Python. Once a second the file's identity is checked, so a file
+    deleted and made anew (someone clearing var/cache) is followed within a
+    second rather than never.
+    """
+
+    SIZE = 8
+    RECHECK_SECONDS = 1.0
 
     def __init__(self, path: Path):
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        # Create it if missing, never touch it: touching would start a new
-        # generation each time a process starts (or two threads race here).
+        self.map, self.inode = self.open()
+        self.checked = time.monotonic()
+
+    def open(self) -> tuple[mmap.mmap, int]:
+        """Map the file, giving it a first token if it has none (never a new one:
+        a process starting must not start a new generation)."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
-        except FileExistsError:
-            pass
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            if os.fstat(fd).st_size < self.SIZE:
+                os.pwrite(fd, time.time_ns().to_bytes(self.SIZE, "little"), 0)
+            mapped = mmap.mmap(fd, self.SIZE, prot=mmap.PROT_READ)
+            return mapped, os.fstat(fd).st_ino
+        finally:
+            # mmap keeps a duplicate of fd, which would keep the lock: unlock.
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
 
     def current(self) -> str:
-        return str(os.stat(self.path).st_mtime_ns)
+        if time.monotonic() - self.checked > self.RECHECK_SECONDS:
+            self.recheck()
+        return self.map[: self.SIZE].hex()
+
+    def recheck(self) -> None:
+        self.checked = time.monotonic()
+        try:
+            same = os.stat(self.path).st_ino == self.inode
+        except FileNotFoundError:
+            same = False
+        if not same:
+            self.map, self.inode = self.open()
 
     def bump(self) -> None:
-        # Set an explicit time, never the same as before: file-system clocks
-        # tick coarsely, and two changes within one tick must differ.
-        previous = os.stat(self.path).st_mtime_ns
-        stamp = max(time.time_ns(), previous + 1)
-        os.utime(self.path, ns=(stamp, stamp))
+        # Under the lock, never the same number as before: two changes within
+        # one tick of the clock (or from two processes) must differ.
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            previous = int.from_bytes(os.pread(fd, self.SIZE, 0), "little")
+            stamp = max(time.time_ns(), previous + 1)
+            os.pwrite(fd, stamp.to_bytes(self.SIZE, "little"), 0)
+        finally:
+            os.close(fd)
 
 
 class CacheGeneration:

@@ -4,6 +4,8 @@ goes stale after a change readers could see."""
 import datetime
 import gzip
 import io
+import subprocess
+import sys
 import time
 from wsgiref.util import setup_testing_defaults
 
@@ -306,3 +308,37 @@ def test_a_process_starting_does_not_start_a_new_generation(tmp_path):
     assert FileGeneration(tmp_path / "generation").current() == token
     first.bump()
     assert first.current() != token
+
+
+def test_a_bump_in_another_process_is_seen_by_the_next_read(tmp_path):
+    from masthead.pagecache.generation import FileGeneration
+
+    reader = FileGeneration(tmp_path / "generation")
+    before = reader.current()
+    bump = (
+        "import sys; from pathlib import Path;"
+        " from masthead.pagecache.generation import FileGeneration;"
+        " FileGeneration(Path(sys.argv[1])).bump()"
+    )
+    for _ in range(3):  # each bump a new token, without the reader re-reading
+        subprocess.run(
+            [sys.executable, "-c", bump, str(tmp_path / "generation")], check=True
+        )
+        assert reader.current() != before
+        before = reader.current()
+
+
+def test_a_generation_file_made_anew_is_followed(tmp_path, monkeypatch):
+    from masthead.pagecache.generation import FileGeneration
+
+    path = tmp_path / "generation"
+    path.touch()  # as an earlier Masthead left it: empty, its token the mtime
+    reader = FileGeneration(path)
+    token = reader.current()
+    assert FileGeneration(path).current() == token
+    path.unlink()  # var/cache cleared while serving
+    FileGeneration(path).bump()
+    assert reader.current() == token  # checked once a second, not per read
+    monkeypatch.setattr(FileGeneration, "RECHECK_SECONDS", 0)
+    assert reader.current() != token
+    assert reader.current() == FileGeneration(path).current()
