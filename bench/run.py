@@ -244,7 +244,11 @@ def main() -> None:
         help="also run publish-files (timed) and measure nginx serving its files",
     )  # fmt: skip
     parser.add_argument("--files-dir", help="publish-files into this folder (kept)")
-    parser.add_argument("--only", help="comma-separated cases to run")
+    parser.add_argument(
+        "--only", action="append",
+        help="run only the cases whose name contains this text (case names hold"
+        " commas, so give --only once per text: --only 'cache hit' --only feed)",
+    )  # fmt: skip
     parser.add_argument(
         "--repeat", type=int, default=3,
         help="rounds of every case; the median round is reported (default 3)",
@@ -338,7 +342,7 @@ def main() -> None:
             nginx(stack, tmp, static_root, 8785, nginx_files)
             cases.insert(1, ("nginx + publish-files: the article", FILES_PORT,
                              urls["article"], None))  # fmt: skip
-        wanted = set(args.only.split(",")) if args.only else None
+        wanted = args.only
 
         try:
             latency = publish_latency(CACHED_PORT)

@@ -193,6 +193,8 @@ def test_hits_answer_304_and_compressed_copies(site):
     assert gzipped.sent[1]["X-Masthead-Cache"] == "hit"
     assert unchanged.sent[0] == 304
     assert unchanged.sent[2] == b""
+    assert unchanged.sent[1]["ETag"] == first.sent[1]["ETag"]
+    assert unchanged.sent[1]["X-Masthead-Cache"] == "hit"
 
 
 def test_posts_reach_the_site_with_their_body_and_large_ones_do_not(site):
