@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import io
 import json
+import logging
 import os
 import shutil
 from collections.abc import Iterable
@@ -61,6 +62,16 @@ def write_atomically(target: Path, data: bytes) -> None:
     os.replace(temporary, target)
 
 
+def not_a_404(record: logging.LogRecord) -> bool:
+    """Let a django.request record through unless it is of a 404.
+
+    To the publisher an address answering 404 is news (its files go), not a
+    problem: an operator's terminal would otherwise show "Not Found:
+    /sitemap-pages.xml" on every build of a site with no static pages.
+    """
+    return getattr(record, "status_code", None) != 404
+
+
 class Publisher:
     """Write addresses under `root`, as the site at MASTHEAD_SITE_URL serves them."""
 
@@ -85,7 +96,12 @@ class Publisher:
                    "SERVER_PORT": "443" if self.scheme == "https" else "80",
                    "wsgi.input": io.BytesIO(b"")}  # fmt: skip
         setup_testing_defaults(environ)
-        status, headers, body = call(self.handler, environ)
+        requests = logging.getLogger("django.request")
+        requests.addFilter(not_a_404)
+        try:
+            status, headers, body = call(self.handler, environ)
+        finally:
+            requests.removeFilter(not_a_404)
         headers = {name.lower(): value for name, value in headers}
         return int(status.split()[0]), headers, body
 

@@ -115,6 +115,23 @@ def test_unpublishing_removes_the_files(watcher, site_dir):
     assert "Older report" not in read(site_dir, "/")
 
 
+def test_an_address_gone_is_removed_quietly(db, site_dir, caplog):
+    import logging
+
+    from masthead.publishing.targets import Target
+    from masthead.publishing.writer import Publisher
+
+    publisher = Publisher(site_dir)
+    assert publisher.publish(Target("/sitemap-pages.xml")) == "skipped"  # no pages
+    assert publisher.publish(Target("/no-such-page/")) == "skipped"
+    assert not [r for r in caplog.records if r.name == "django.request"]
+    # Only while publishing: a reader's 404 is logged as Django logs it.
+    requests = logging.getLogger("django.request")
+    assert not requests.filters
+    requests.warning("Not Found: /x/", extra={"status_code": 404})
+    assert [r.status_code for r in caplog.records] == [404]
+
+
 def test_unpublishing_takes_the_article_off_its_listings(
     watcher, site_dir, make_article
 ):
