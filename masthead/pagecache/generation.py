@@ -49,17 +49,11 @@ class FileGeneration:
     def open(self) -> tuple[mmap.mmap, int]:
         """Map the file, giving it a first token if it has none (never a new one:
         a process starting must not start a new generation)."""
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with self.locked() as fd:
             if os.fstat(fd).st_size < self.SIZE:
                 os.pwrite(fd, time.time_ns().to_bytes(self.SIZE, "little"), 0)
             mapped = mmap.mmap(fd, self.SIZE, prot=mmap.PROT_READ)
             return mapped, os.fstat(fd).st_ino
-        finally:
-            # mmap keeps a duplicate of fd, which would keep the lock: unlock.
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
 
     def current(self) -> str:
         if time.monotonic() - self.checked > self.RECHECK_SECONDS:
@@ -78,13 +72,22 @@ class FileGeneration:
     def bump(self) -> None:
         # Under the lock, never the same number as before: two changes within
         # one tick of the clock (or from two processes) must differ.
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with self.locked() as fd:
             previous = int.from_bytes(os.pread(fd, self.SIZE, 0), "little")
             stamp = max(time.time_ns(), previous + 1)
             os.pwrite(fd, stamp.to_bytes(self.SIZE, "little"), 0)
+
+    @contextmanager
+    def locked(self):
+        """Open the file (made if missing) and hold its lock: yield the descriptor."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield fd
         finally:
+            # A map made of fd keeps a duplicate of it, which would keep the
+            # lock past close: unlock first.
+            fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
 
 
