@@ -138,7 +138,9 @@ def database() -> dict:
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers go on while a writer commits; IMMEDIATE takes the
-        # write lock at BEGIN, so concurrent writers wait instead of failing.
+        # write lock at BEGIN, so concurrent writers wait instead of failing,
+        # and masthead.sqlite queues them for it (no polling).
+        config["ENGINE"] = "masthead.sqlite"
         # Each thread keeps its connection: opening one and running the PRAGMAs
         # below cost about 3 ms of every uncached page.
         config["CONN_MAX_AGE"] = None
