@@ -87,6 +87,10 @@ class Front:
                         headers.get("if-none-match"),
                         headers.get("accept-encoding", ""),
                         "hit",
+                        # Read only for the pages that carry a date (feeds).
+                        headers.get("if-modified-since")
+                        if entry.modified is not None
+                        else None,
                     )
                     proto.response_bytes(int(status[:3]), sent, body)
                     return

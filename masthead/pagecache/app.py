@@ -9,7 +9,8 @@ carrying a commenter's own pending-comment token. Query strings other than
 What is stored: the status, headers and body of a response Django marked
 public (`CachePolicyMiddleware`), with gzip and brotli copies of text made
 once, at store time, each with its headers ready to send. A hit answers
-``If-None-Match`` with 304 and picks the encoding the reader accepts.
+``If-None-Match`` with 304 (and ``If-Modified-Since``, for pages that say
+when they last changed: the feeds) and picks the encoding the reader accepts.
 
 Two levels: each process keeps the pages of the current generation in its
 own memory (no copying, no pickling: a hit is a dict lookup), bounded by
@@ -31,6 +32,7 @@ from urllib.parse import parse_qsl, urlencode
 import brotli
 from django.conf import settings
 from django.core.cache import caches
+from django.utils.http import parse_http_date_safe
 
 from masthead.pagecache import expiry, generation
 from masthead.pagecache.middleware import PRIVATE_PREFIXES
@@ -59,6 +61,8 @@ class Entry:
     # By encoding ("identity", "gzip", "br"): the headers to send, and the body.
     variants: dict[str, tuple[list[tuple[str, str]], bytes]]
     not_modified: list[tuple[str, str]]  # headers of a 304
+    # Its Last-Modified, in epoch seconds, when the page sent one (feeds do).
+    modified: int | None = None
 
     @property
     def size(self) -> int:
@@ -244,7 +248,8 @@ class PageCacheApp:
                 sent.append(("Content-Encoding", encoding))
             sent.append(("Content-Length", str(len(data))))
             variants[encoding] = (sent, data)
-        return Entry(status, etag, self.expires_at(), variants, common)
+        modified = parse_http_date_safe(names.get("last-modified"))
+        return Entry(status, etag, self.expires_at(), variants, common, modified)
 
     def expires_at(self) -> float:
         """Return when pages rendered now stop being true by the clock alone."""
@@ -282,17 +287,22 @@ def answer(entry: Entry, environ: dict, start_response: Callable, outcome: str):
         environ.get("HTTP_IF_NONE_MATCH"),
         environ.get("HTTP_ACCEPT_ENCODING", ""),
         outcome,
+        environ.get("HTTP_IF_MODIFIED_SINCE"),
     )
     start_response(status, headers)
     return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
 
 def choose(
-    entry: Entry, if_none_match: str | None, accepted: str, outcome: str
+    entry: Entry,
+    if_none_match: str | None,
+    accepted: str,
+    outcome: str,
+    if_modified_since: str | None = None,
 ) -> tuple[str, list[tuple[str, str]], bytes]:
     """Return the status, headers and body to send of a stored page: a 304 when
-    `if_none_match` names it, else the first of `ENCODINGS` the reader accepts."""
-    if if_none_match and matches(if_none_match, entry.etag):
+    the reader's copy is this page, else the first of `ENCODINGS` it accepts."""
+    if unchanged(entry, if_none_match, if_modified_since):
         return (
             "304 Not Modified",
             [*entry.not_modified, ("X-Masthead-Cache", outcome)],
@@ -305,6 +315,23 @@ def choose(
                 headers, body = entry.variants[encoding]
                 break
     return entry.status, [*headers, ("X-Masthead-Cache", outcome)], body
+
+
+def unchanged(
+    entry: Entry, if_none_match: str | None, if_modified_since: str | None
+) -> bool:
+    """Return whether the reader's copy is `entry`'s page (RFC 9110, 13.1).
+
+    If-Modified-Since counts only without If-None-Match, and only for a page
+    that sent a Last-Modified: a page without one changes with the content
+    generation, which a date to the second cannot tell apart.
+    """
+    if if_none_match:
+        return matches(if_none_match, entry.etag)
+    if if_modified_since and entry.modified is not None:
+        since = parse_http_date_safe(if_modified_since)
+        return since is not None and entry.modified <= since
+    return False
 
 
 def matches(if_none_match: str, etag: str) -> bool:

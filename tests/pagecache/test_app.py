@@ -95,6 +95,16 @@ def test_etag_answers_304_and_head_has_no_body(app, make_article):
     assert (head.status, head.body, head.outcome) == (200, b"", "hit")
 
 
+def test_a_feed_reader_sending_only_a_date_gets_304_from_the_cache(app, make_article):
+    make_article()
+    first = app("/feed/")
+    assert first.headers["last-modified"]
+    since = app("/feed/", HTTP_IF_MODIFIED_SINCE=first.headers["last-modified"])
+    assert (since.status, since.body, since.outcome) == (304, b"", "hit")
+    earlier = app("/feed/", HTTP_IF_MODIFIED_SINCE="Thu, 01 Jan 2015 00:00:00 GMT")
+    assert (earlier.status, earlier.outcome) == (200, "hit")
+
+
 def test_unknown_query_strings_share_one_entry(app, make_article):
     make_article()
     app("/")

@@ -16,6 +16,7 @@ from masthead import front
 from masthead.pagecache.app import PageCacheApp
 
 PUBLIC = [("Content-Type", "text/html"), ("Cache-Control", "public, max-age=0")]
+DATED = "Tue, 24 Nov 2026 08:30:00 GMT"
 
 
 def run(coroutine):
@@ -137,7 +138,8 @@ def site(monkeypatch, settings, tmp_path):
             posted.append(environ["wsgi.input"].read())
             start_response("303 See Other", [("Location", "/story/")])
             return [b""]
-        start_response("200 OK", PUBLIC)
+        dated = [("Last-Modified", DATED)] if environ["PATH_INFO"] == "/feed/" else []
+        start_response("200 OK", PUBLIC + dated)
         return [f"<p>{environ['PATH_INFO']}</p>".encode() * 20]
 
     cached = PageCacheApp(app)
@@ -195,6 +197,44 @@ def test_hits_answer_304_and_compressed_copies(site):
     assert unchanged.sent[2] == b""
     assert unchanged.sent[1]["ETag"] == first.sent[1]["ETag"]
     assert unchanged.sent[1]["X-Masthead-Cache"] == "hit"
+
+
+def test_hits_answer_if_modified_since_for_dated_pages_only(site):
+    page = site[0]
+
+    def since(date):
+        return [("If-Modified-Since", date)]
+
+    async def scenario():
+        page.__rsgi_init__(asyncio.get_running_loop())
+        for path in ("/feed/", "/story/"):
+            await page.__rsgi__(Scope(path), Proto())  # stored
+        answers = {}
+        for name, path, headers in [
+            ("same date", "/feed/", since(DATED)),
+            ("later date", "/feed/", since("Wed, 25 Nov 2026 08:30:00 GMT")),
+            ("earlier date", "/feed/", since("Mon, 23 Nov 2026 08:30:00 GMT")),
+            ("not a date", "/feed/", since("yesterday")),
+            ("another tag", "/feed/", [*since(DATED), ("If-None-Match", '"x"')]),
+            ("undated page", "/story/", since(DATED)),
+        ]:
+            answers[name] = Proto()
+            await page.__rsgi__(Scope(path, headers=headers), answers[name])
+        page.__rsgi_del__(None)
+        return {name: proto.sent for name, proto in answers.items()}
+
+    sent = run(scenario())
+    assert {name: answer[0] for name, answer in sent.items()} == {
+        "same date": 304,
+        "later date": 304,
+        "earlier date": 200,
+        "not a date": 200,
+        "another tag": 200,  # If-None-Match decides when both are sent
+        "undated page": 200,
+    }
+    assert all(answer[1]["X-Masthead-Cache"] == "hit" for answer in sent.values())
+    assert sent["same date"][1]["Last-Modified"] == DATED
+    assert sent["same date"][2] == b""
 
 
 def test_posts_reach_the_site_with_their_body_and_large_ones_do_not(site):
