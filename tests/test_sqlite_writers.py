@@ -190,3 +190,13 @@ def test_a_forked_process_takes_turns_with_its_parent(tmp_path):
     finally:
         turn.give()
     assert answer == b"10"  # its own turn, and the parent's lock held it off
+
+
+def test_without_a_lock_file_a_process_still_queues_its_threads(tmp_path, caplog):
+    turn = sqlite.WriterTurn(str(tmp_path / "no-such-folder" / "db-writer.lock"))
+    turn.take()
+    assert not turn.threads.acquire(blocking=False)  # held
+    turn.give()
+    turn.take()  # and given back
+    turn.give()
+    assert "not queued" in caplog.text

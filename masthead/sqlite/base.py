@@ -19,6 +19,7 @@ transaction). The process's other threads still give up after WAIT_SECONDS.
 """
 
 import fcntl
+import logging
 import os
 import threading
 
@@ -27,6 +28,8 @@ from django.db.backends.sqlite3 import base
 
 # As long as a writer waits for its turn, as settings.py's busy_timeout.
 WAIT_SECONDS = 5.0
+
+logger = logging.getLogger("masthead.sqlite")
 
 
 class WriterTurn:
@@ -43,17 +46,30 @@ class WriterTurn:
             raise OperationalError("database is locked")
         try:
             if self.fd is None:
-                self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(self.fd, fcntl.LOCK_EX)
+                self.fd = self.open()
+            if self.fd >= 0:
+                fcntl.flock(self.fd, fcntl.LOCK_EX)
         except BaseException:
             self.threads.release()
             raise
 
     def give(self) -> None:
         try:
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            if self.fd >= 0:
+                fcntl.flock(self.fd, fcntl.LOCK_UN)
         finally:
             self.threads.release()
+
+    def open(self) -> int:
+        """Open the lock file, or return -1: then only this process's threads
+        are queued, and other processes' writers meet at SQLite's lock."""
+        # Read-only is enough to lock, and lets another user's process (an
+        # import run as root) share the file with the server's, both ways.
+        try:
+            return os.open(self.path, os.O_RDONLY | os.O_CREAT, 0o644)
+        except OSError as error:
+            logger.warning("Writers of other processes are not queued: %s", error)
+            return -1
 
 
 _turns: dict[str, WriterTurn] = {}
