@@ -9,6 +9,14 @@ import argparse
 import os
 import sys
 
+# Threads per worker of `masthead serve` (bench/README.md, "Threads per worker").
+DEFAULT_THREADS = 4
+
+
+def render_threads() -> int:
+    """Return the worker's number of render threads: MASTHEAD_THREADS, or 4."""
+    return int(os.environ.get("MASTHEAD_THREADS", DEFAULT_THREADS))
+
 
 def parse_bind(value: str) -> tuple[str, int]:
     """Return (host, port) from "HOST:PORT" or "[IPv6]:PORT"; raise ValueError."""
@@ -39,8 +47,9 @@ def serve(argv: list[str]) -> None:
     parser.add_argument(
         "--threads",
         type=int,
-        default=int(os.environ.get("MASTHEAD_THREADS", "4")),
-        help="threads per worker that render pages and take posts (default 4);"
+        default=render_threads(),
+        help=f"threads per worker that render pages and take posts"
+        f" (default {DEFAULT_THREADS});"
         " page-cache hits are answered apart from them, on the worker's event loop",
     )
     parser.add_argument(

@@ -15,7 +15,6 @@ from those workers and several thousand from this front (bench/README.md).
 
 import io
 import logging
-import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -193,5 +192,6 @@ def build() -> Front:
 
     app = wsgi.application
     cache = app if isinstance(app, pagecache.PageCacheApp) else None
-    threads = int(os.environ.get("MASTHEAD_THREADS", "4"))
-    return Front(app, cache, threads, settings.MASTHEAD_MAX_REQUEST_BYTES)
+    from masthead.cli import render_threads
+
+    return Front(app, cache, render_threads(), settings.MASTHEAD_MAX_REQUEST_BYTES)
