@@ -223,6 +223,12 @@ class Article(models.Model):
                 condition=models.Q(is_lead=True),
                 name="article_lead",
             ),
+            # The newest edit, for the sitemap index's dates (seo/sitemaps.py).
+            models.Index(
+                fields=["status", "-updated_at"],
+                condition=models.Q(updated_at__isnull=False),
+                name="article_updated",
+            ),
         ]
 
     def __str__(self):

@@ -3,12 +3,16 @@
 sitemaps.org: at most 50,000 URLs per file, hence Django's pagination at
 `limit`; an index lists the files. Each lastmod is the newest change a reader
 can see, computed in the database (Django's default would load every item).
+
+The index's figures (how many URLs of each kind, the newest change of each)
+are read from indexes: an aggregate over every article and its sections,
+authors and tags took 1.1 s at 100,000 articles, after every change.
 """
 
 import datetime
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -23,12 +27,36 @@ from masthead.authors.models import Author
 from masthead.pages.models import Page
 
 
-def article_date():
-    """Return the expression of an article's last visible change."""
-    return Coalesce("updated_at", "published_at")
+def newest_change(articles) -> datetime.datetime | None:
+    """Return the newest publication or edit among the readable of `articles`.
+
+    `articles` are the published ones, time come or not. Two reads in index
+    order that stop at their first readable row, where the maximum of each
+    article's date read every article. The edits are read without the time
+    condition, so that SQLite, with or without statistics, walks the index of
+    edits in order rather than sorting every article out by time.
+    """
+    now = timezone.now()
+    published = (
+        articles.filter(published_at__lte=now)
+        .order_by("-published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    edits = (
+        articles.filter(updated_at__isnull=False)
+        .order_by("-updated_at")
+        .values_list("updated_at", "published_at")
+    )
+    updated = next((u for u, p in edits.iterator(chunk_size=20) if p <= now), None)
+    return max(filter(None, (published, updated)), default=None)
 
 
 class MastheadSitemap(Sitemap):
+    def count(self) -> int:
+        """Return how many URLs the sitemap lists (over all its files)."""
+        return self.paginator.count
+
     def entries(self, start: int, stop: int):
         """Yield (path, lastmod) of items `start` to `stop`, for a sitemap file."""
         for item in self.items()[start:stop]:
@@ -53,9 +81,7 @@ class ArticleSitemap(MastheadSitemap):
         return article.updated_at or article.published_at
 
     def get_latest_lastmod(self):
-        return Article.objects.published().aggregate(latest=Max(article_date()))[
-            "latest"
-        ]
+        return newest_change(Article.objects.filter(status=Article.Status.PUBLISHED))
 
 
 class ListingSitemap(MastheadSitemap):
@@ -63,6 +89,7 @@ class ListingSitemap(MastheadSitemap):
 
     model = None
     articles = "articles"
+    article_field = None  # the Article field naming them: section, authors, tags
 
     def published(self):
         return readable(f"{self.articles}__")
@@ -78,20 +105,33 @@ class ListingSitemap(MastheadSitemap):
     def lastmod(self, item):
         return item.latest
 
+    def count(self) -> int:
+        # One look-up per section, author or tag, stopping at its first
+        # readable article; counting the join read every article.
+        having = Article.objects.filter(
+            readable(), **{self.article_field: OuterRef("pk")}
+        )
+        return self.model.objects.filter(Exists(having)).count()
+
     def get_latest_lastmod(self):
-        return self.items().aggregate(newest=Max("latest"))["newest"]
+        listed = {f"{self.article_field}__isnull": False}
+        published = Article.objects.filter(status=Article.Status.PUBLISHED, **listed)
+        return newest_change(published)
 
 
 class SectionSitemap(ListingSitemap):
     model = Section
+    article_field = "section"
 
 
 class AuthorSitemap(ListingSitemap):
     model = Author
+    article_field = "authors"
 
 
 class TagSitemap(ListingSitemap):
     model = Tag
+    article_field = "tags"
 
 
 class PageSitemap(MastheadSitemap):

@@ -21,15 +21,14 @@ def sitemap_summary() -> dict[str, tuple[int, object]]:
     """Return, per kind with at least one URL, its URL count and newest lastmod.
 
     An empty urlset is invalid, so kinds with nothing to list are left out.
-    Counting and dating every section, author and tag takes joins over the
-    whole site: done once per content generation.
+    Read once per content generation.
     """
 
     def summary():
         found = {}
         for name, sitemap_class in SITEMAPS.items():
             sitemap = sitemap_class()
-            if count := sitemap.paginator.count:
+            if count := sitemap.count():
                 found[name] = (count, sitemap.get_latest_lastmod())
         return found
 
