@@ -223,6 +223,8 @@ class Article(models.Model):
                 condition=models.Q(is_lead=True),
                 name="article_lead",
             ),
+            # The newest change, for the feeds' Last-Modified (feeds/conditional.py).
+            models.Index(fields=["modified_at"], name="article_modified"),
             # The newest edit, for the sitemap index's dates (seo/sitemaps.py).
             models.Index(
                 fields=["status", "-updated_at"],

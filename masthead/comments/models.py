@@ -74,6 +74,8 @@ class Comment(models.Model):
                 fields=["article", "status", "created_at"], name="comment_thread"
             ),
             models.Index(fields=["ip_digest", "created_at"], name="comment_by_ip"),
+            # The newest change, for the feeds' Last-Modified (feeds/conditional.py).
+            models.Index(fields=["modified_at"], name="comment_modified"),
         ]
 
     def __str__(self):

@@ -10,7 +10,10 @@ from django.utils import timezone
 from lxml import etree
 
 from masthead.articles.models import Article
+from masthead.comments.models import Comment
+from masthead.feeds.conditional import last_change
 from masthead.text.plaintext import without_controls
+from tests.plans import sqlite_plans, unindexed_reads
 from tests.schemas import atom_relax_ng
 
 ARTICLE_FEEDS = ["/feed/", "/feed/atom/", "/feed.json"]
@@ -226,6 +229,30 @@ def test_a_new_article_ends_the_304s(client, site, make_article):
     )
     since = client.get("/feed/", headers={"If-Modified-Since": first["Last-Modified"]})
     assert since.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_last_change_is_what_came_out_last(site, make_article, make_comment):
+    now = timezone.now()
+    due = make_article("Due", published_at=now - datetime.timedelta(seconds=5))
+    make_article("Scheduled", published_at=now + datetime.timedelta(hours=1))
+    # Everything saved hours ago; one article came out five seconds ago: the
+    # feeds changed then (a scheduled one has not come out: not its time).
+    hours_ago = now - datetime.timedelta(hours=2)
+    Article.objects.update(modified_at=hours_ago)
+    Comment.objects.update(modified_at=hours_ago)
+    assert last_change() == due.published_at
+    comment = make_comment(due, body="A reply worth reading.")
+    assert last_change() == comment.modified_at
+
+
+@pytest.mark.django_db
+def test_the_last_change_reads_no_whole_table(site):
+    """The dates come from indexes: reading every article's and comment's took
+    0.75 s at 100,000 articles and 1,000,000 comments."""
+    plans = sqlite_plans(last_change)
+    assert unindexed_reads(plans, "articles_article") == []
+    assert unindexed_reads(plans, "comments_comment") == []
 
 
 @pytest.mark.django_db
