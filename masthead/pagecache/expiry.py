@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Min, Q
+from django.db.models import Subquery
 from django.utils import timezone
 
 from masthead.articles.models import Article
@@ -29,22 +29,30 @@ def ages() -> list[datetime.timedelta]:
 def next_change_at(now: datetime.datetime | None = None) -> datetime.datetime | None:
     """Return the next moment a public page changes because time passed, or None.
 
-    The first article to reach one of `ages()` after `now`: one indexed query.
+    The first article to reach one of `ages()` after `now`: one query, whose
+    part per age is the first entry of the listing index past a moment. (A
+    filtered minimum per age read every published article: 14 ms at 100,000,
+    after every change.)
     """
     now = now or timezone.now()
     windows = ages()
-    found = Article.objects.filter(status=Article.Status.PUBLISHED).aggregate(
-        **{
-            f"age{i}": Min("published_at", filter=Q(published_at__gt=now - age))
-            for i, age in enumerate(windows)
-        }
-    )
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    firsts = {
+        f"age{i}": Subquery(
+            published.filter(published_at__gt=now - age)
+            .order_by("published_at")
+            .values("published_at")[:1]
+        )
+        for i, age in enumerate(windows)
+    }
+    # One row of scalar subqueries; none when nothing is published at all.
+    found = next(iter(published.annotate(**firsts).values(*firsts)[:1]), {})
     moments = [
         found[f"age{i}"] + age
         for i, age in enumerate(windows)
-        if found[f"age{i}"] is not None
+        if found.get(f"age{i}") is not None
     ]
-    return min((moment for moment in moments if moment > now), default=None)
+    return min(moments, default=None)
 
 
 class NextChange:

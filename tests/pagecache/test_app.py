@@ -19,9 +19,10 @@ from masthead.articles.models import Article
 from masthead.articles.services import article_publish, article_unpublish
 from masthead.comments.models import Comment
 from masthead.comments.services import comments_moderate
-from masthead.pagecache import generation
+from masthead.pagecache import expiry, generation
 from masthead.pagecache.app import PageCacheApp, call
 from masthead.pagecache.models import Change
+from tests.plans import sqlite_plans, unindexed_reads
 
 
 class Response:
@@ -245,6 +246,32 @@ def test_a_scheduled_article_appears_at_its_time(app, committed, make_article):
     response = app("/")
     assert response.outcome == "miss"
     assert "Embargoed report" in response.text
+
+
+@pytest.mark.django_db
+def test_the_next_change_by_the_clock(make_article, settings):
+    settings.MASTHEAD_COMMENTS_CLOSE_AFTER_DAYS = 3
+    now = timezone.now()
+    hour = datetime.timedelta(hours=1)
+    make_article("Out a day ago", published_at=now - 24 * hour)
+    assert expiry.next_change_at(now) == now + 24 * hour  # leaves the news sitemap
+    make_article("Out 71 hours ago", published_at=now - 71 * hour)
+    assert expiry.next_change_at(now) == now + hour  # its comments close
+    make_article("Out in ten minutes", published_at=now + hour / 6)
+    assert expiry.next_change_at(now) == now + hour / 6
+    make_article("A draft", status=Article.Status.DRAFT, published_at=now + hour / 60)
+    assert expiry.next_change_at(now) == now + hour / 6
+
+
+@pytest.mark.django_db
+def test_the_next_change_is_one_query_through_an_index(make_article):
+    make_article()
+    # Each age's part is the first entry of the listing index past a moment
+    # (a filtered minimum per age read every published article).
+    plans = sqlite_plans(expiry.next_change_at)
+    assert len(plans) == 1
+    assert unindexed_reads(plans, "articles_article") == []
+    assert not [sql for sql in plans if "MIN(" in sql]
 
 
 def test_local_pages_stay_within_their_memory_and_drop_the_oldest():
