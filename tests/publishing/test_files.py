@@ -12,6 +12,7 @@ from masthead.articles.models import Article, ArticleAuthor, Tag
 from masthead.articles.services import article_publish, article_unpublish
 from masthead.comments.models import Comment
 from masthead.comments.services import comments_moderate
+from masthead.publishing import build
 from masthead.publishing.build import Watcher, build_all
 from masthead.publishing.writer import file_for
 
@@ -79,8 +80,10 @@ def test_full_build_writes_what_readers_get(site_dir, client, make_article, sett
 
 
 @pytest.fixture
-def watcher(site_dir, make_article):
+def watcher(site_dir, make_article, monkeypatch):
+    """A watcher whose every step writes all that its changes affect."""
     make_article("Older report")
+    monkeypatch.setattr(build, "SLICE_SECONDS", 600)
     return Watcher(site_dir, processes=1, report=lambda _: None)
 
 
@@ -231,6 +234,41 @@ def test_an_article_that_moves_leaves_its_old_listings(
                 new_author.get_absolute_url()):  # fmt: skip
         assert "Moving story" in read(site_dir, url), url
     assert counts["written"] < 40  # the listings involved, not the whole site
+
+
+def test_a_new_change_goes_ahead_of_a_long_queue(
+    watcher, site_dir, make_article, monkeypatch
+):
+    monkeypatch.setattr(build, "SLICE_SECONDS", 0)  # one address a step
+    section = Article.objects.get().section
+    for n in range(12):
+        make_article(f"Background story {n}", section=section)
+    watcher.step()
+    # A publication: every article page's "Latest articles" must change.
+    first = make_article("First scoop", status=Article.Status.DRAFT, section=section)
+    article_publish(article=Article.objects.get(pk=first.pk))
+    steps = 1
+    watcher.step()
+    while "First scoop" not in read(site_dir, "/"):
+        watcher.step()
+        steps += 1
+    assert steps <= 2 and watcher.busy  # the home page first, the rest queued
+    second = make_article("Second scoop", status=Article.Status.DRAFT,
+                          section=section)  # fmt: skip
+    article_publish(article=Article.objects.get(pk=second.pk))
+    watcher.step()
+    # The next step takes the new change in, and its home page goes first,
+    # ahead of the article pages still queued for the first one.
+    assert "Second scoop" in read(site_dir, "/")
+    assert watcher.busy
+    while watcher.busy:
+        watcher.step()
+    for article in Article.objects.published():
+        page = read(site_dir, article.get_absolute_url())
+        assert "Second scoop" in page or article.pk == second.pk, article.headline
+    first.refresh_from_db()
+    assert "Second scoop" in read(site_dir, first.get_absolute_url())
+    assert watcher.step() is None
 
 
 def test_an_approved_comment_rewrites_its_article_only(watcher, site_dir, make_comment):
