@@ -41,21 +41,26 @@ def pages_of(listing: str, count: int) -> list[str]:
 
 
 class Listings:
-    """Every listing (home, sections, tags, authors) and its number of articles."""
+    """The listings (home, sections, tags, authors) with their number of articles.
 
-    def __init__(self):
+    Every one, or only the sections, tags and authors given (lists of them):
+    counting joins each listing's articles, 2.7 s for all at 100,000.
+    """
+
+    def __init__(self, *, sections=None, tags=None, authors=None):
         # The lead (the newest article when none is marked) is shown apart.
         self.home = max(Article.objects.published().count() - 1, 0)
-        self.sections = self.counted(Section, "articles__")
-        self.tags = self.counted(Tag, "articles__")
-        self.authors = self.counted(Author, "articles__")
+        self.sections = self.counted(Section, sections)
+        self.tags = self.counted(Tag, tags)
+        self.authors = self.counted(Author, authors)
 
     @staticmethod
-    def counted(model, prefix: str) -> dict:
-        rows = model.objects.annotate(n=Count("pk", filter=readable(prefix))).filter(
-            n__gt=0
-        )
-        return {item.get_absolute_url(): item.n for item in rows}
+    def counted(model, only=None) -> dict:
+        objects = model.objects.all()
+        if only is not None:
+            objects = objects.filter(pk__in=[item.pk for item in only])
+        rows = objects.annotate(n=Count("pk", filter=readable("articles__")))
+        return {item.get_absolute_url(): item.n for item in rows.filter(n__gt=0)}
 
     def first_pages(self, urls: Iterable[str]) -> list[str]:
         """Page 1 and the feeds of each listing at `urls`."""
@@ -126,8 +131,11 @@ def affected_targets(
         .values_list("pk", flat=True)
         .distinct()
     )
-    listings = Listings()
     touched = published.filter(pk__in=article_ids)
+    # The most read first, before any listing is counted.
+    yield from plain(FRONT)
+    yield from article_targets(touched)
+    yield from (Target(None, pk) for pk in article_ids)  # old addresses, if any
     # Listings of every changed article, readable or not: one unpublished
     # (a retraction) must leave its section's, tags' and authors' pages.
     changed = Article.objects.filter(pk__in=article_ids)
@@ -135,20 +143,19 @@ def affected_targets(
     left_sections = kinds.get(Change.Kind.LEFT_SECTION, set())
     left_tags = kinds.get(Change.Kind.LEFT_TAG, set())
     left_authors = kinds.get(Change.Kind.LEFT_AUTHOR, set())
-    urls = {section.get_absolute_url() for section in Section.objects.filter(
-        Q(articles__in=changed) | Q(pk__in=left_sections))}  # fmt: skip
-    urls |= {tag.get_absolute_url() for tag in Tag.objects.filter(
-        Q(articles__in=changed) | Q(pk__in=tag_ids | left_tags))}  # fmt: skip
-    urls |= {author.get_absolute_url() for author in Author.objects.filter(
-        Q(articles__in=changed) | Q(pk__in=author_ids | left_authors))}  # fmt: skip
+    sections = Section.objects.filter(Q(articles__in=changed) | Q(pk__in=left_sections))
+    tags = Tag.objects.filter(Q(articles__in=changed) | Q(pk__in=tag_ids | left_tags))
+    authors = Author.objects.filter(
+        Q(articles__in=changed) | Q(pk__in=author_ids | left_authors)
+    )
+    sections, tags, authors = (list(q.distinct()) for q in (sections, tags, authors))
+    listings = Listings(sections=sections, tags=tags, authors=authors)
+    urls = {item.get_absolute_url() for item in (*sections, *tags, *authors)}
     all_urls = listings.all_urls()
     # A listing with nothing readable left is rewritten too.
     emptied = sorted(urls - set(all_urls))
     urls = sorted(url for url in urls if url in all_urls)
 
-    yield from plain(FRONT)
-    yield from article_targets(touched)
-    yield from (Target(None, pk) for pk in article_ids)  # old addresses, if any
     yield from plain(listings.first_pages(urls + emptied))
     if article_ids & (previous_latest | latest_ids()):
         # The "Latest articles" box of every article page changed.
