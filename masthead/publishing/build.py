@@ -221,10 +221,13 @@ def watch(root: Path, *, interval: float, report: Callable[[str], None],
           processes: int) -> None:  # fmt: skip
     """Build everything, then follow the change log until stopped."""
     watcher = Watcher(root, processes=processes, report=report)
-    while True:
-        if not watcher.busy:  # with a queue, the next step comes at once
-            time.sleep(interval)
-        watcher.step()
+    try:
+        while True:
+            if not watcher.busy:  # with a queue, the next step comes at once
+                time.sleep(interval)
+            watcher.step()
+    finally:
+        watcher.publisher.save()  # what was written, for the next start
 
 
 def unique(items):

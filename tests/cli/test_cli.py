@@ -1,12 +1,16 @@
 """The `masthead` command: its own `serve` and Django's commands."""
 
+import json
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
 from masthead.cli import parse_bind
+from masthead.publishing.writer import MANIFEST
 
 
 @pytest.mark.parametrize(
@@ -95,3 +99,32 @@ def test_secret_key_is_made_once_and_kept(tmp_path):
     assert first == second
     assert len(first.strip()) >= 50
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_publish_files_watch_saves_its_manifest_when_stopped(tmp_path):
+    """A service manager stops the watcher with SIGTERM, as Ctrl+C would: what
+    it wrote is in the manifest the next start reads."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DATABASE_URL", "REDIS_URL")}  # fmt: skip
+    env |= {"MASTHEAD_VAR_DIR": str(tmp_path / "var"), "MASTHEAD_SECURE": "false"}
+    for step in (["migrate"], ["collectstatic", "--noinput"]):
+        subprocess.run([sys.executable, "-m", "masthead", *step, "-v0"], env=env,
+                       check=True)  # fmt: skip
+    site = tmp_path / "site"
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "masthead", "publish-files", "--watch", str(site)],
+        env=env, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    lines = []
+    while not any("full build:" in line for line in lines):
+        lines.append(watcher.stdout.readline())
+        assert lines[-1] or watcher.poll() is None, lines
+    manifest = site / MANIFEST
+    built = manifest.stat().st_mtime_ns
+    time.sleep(2)  # into its loop of steps
+    watcher.send_signal(signal.SIGTERM)
+    rest, _ = watcher.communicate(timeout=30)
+    assert "Stopped." in rest, rest
+    assert watcher.returncode == 0
+    assert manifest.stat().st_mtime_ns > built
+    assert "/" in json.loads(manifest.read_text())

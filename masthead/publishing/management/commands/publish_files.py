@@ -1,6 +1,7 @@
 """`masthead publish-files DIR`: write the public site as files (see README)."""
 
 import os
+import signal
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
@@ -43,7 +44,14 @@ class Command(BaseCommand):
 
 
 def watch_loop(directory, interval, processes, report):
+    # Stopped by a service manager (SIGTERM) as by Ctrl+C: the manifest of
+    # what was written is saved on the way out.
+    signal.signal(signal.SIGTERM, interrupt)
     try:
         watch(directory, interval=interval, report=report, processes=processes)
     except KeyboardInterrupt:
         report("Stopped.")
+
+
+def interrupt(signum, frame):
+    raise KeyboardInterrupt
