@@ -48,7 +48,7 @@ def serve(argv: list[str]) -> None:
         "--threads",
         type=int,
         default=render_threads(),
-        help=f"threads per worker that render pages and take posts"
+        help="threads per worker that render pages and take posts"
         f" (default {DEFAULT_THREADS});"
         " page-cache hits are answered apart from them, on the worker's event loop",
     )

@@ -18,9 +18,9 @@ from django.db import OperationalError, connections, transaction
 
 from masthead.sqlite import base as sqlite
 
-PRAGMAS = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;"
 pytestmark = pytest.mark.django_db
 
+PRAGMAS = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;"
 TABLE = "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, what TEXT)"
 
 
