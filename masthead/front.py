@@ -80,11 +80,16 @@ class Front:
                 # read by the threads when this misses. (With REDIS_URL the
                 # generation itself is one Redis read, made here.)
                 entry = self.cache.stored(generation.current(), key, shared=False)
-                if entry is not None:
+                accepted = headers.get("accept-encoding", "")
+                # A copy in an encoding no reader has asked for yet is made
+                # by the threads, not on the event loop.
+                if entry is not None and (
+                    pagecache.wanted(entry, accepted) in entry.variants
+                ):
                     status, sent, body = pagecache.choose(
                         entry,
                         headers.get("if-none-match"),
-                        headers.get("accept-encoding", ""),
+                        accepted,
                         "hit",
                         # Read only for the pages that carry a date (feeds).
                         headers.get("if-modified-since")

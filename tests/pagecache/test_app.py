@@ -87,6 +87,33 @@ def test_compressed_copies_say_the_same(app, make_article):
         assert "Accept-Encoding" in response.headers["vary"]
 
 
+def test_a_copy_is_compressed_for_the_first_reader_who_asks(
+    in_process_requests, make_article
+):
+    make_article("Storm reaches the coast")
+    cached = PageCacheApp(get_wsgi_application())
+
+    def get(**environ):
+        env = {"PATH_INFO": "/", "REQUEST_METHOD": "GET", "HTTP_HOST": "testserver",
+               "wsgi.input": io.BytesIO(b""), **environ}  # fmt: skip
+        setup_testing_defaults(env)
+        return Response(*call(cached, env))
+
+    first = get(HTTP_ACCEPT_ENCODING="gzip, br")
+    [(_, entry)] = cached.local.pages.items()
+    # The miss made the copy its reader takes, not one in every encoding.
+    assert (first.outcome, set(entry.variants)) == ("miss", {"identity", "br"})
+    size = cached.local.size
+    gzipped = get(HTTP_ACCEPT_ENCODING="gzip")
+    assert (gzipped.outcome, gzipped.headers["content-encoding"]) == ("hit", "gzip")
+    assert gzipped.text == first.text
+    assert set(entry.variants) == {"identity", "br", "gzip"}
+    assert cached.local.size == size + len(gzipped.body) + 512
+    # A reader whose copy is current needs none made.
+    plain_etag = get(HTTP_IF_NONE_MATCH=first.headers["etag"])
+    assert plain_etag.status == 304
+
+
 def test_etag_answers_304_and_head_has_no_body(app, make_article):
     make_article()
     etag = app("/").headers["etag"]

@@ -6,6 +6,7 @@ browser test (tests/browser), and the last test here starts it.
 """
 
 import asyncio
+import gzip
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -191,6 +192,8 @@ def test_hits_answer_304_and_compressed_copies(site):
         return first, gzipped, unchanged
 
     first, gzipped, unchanged = run(scenario())
+    # The first reader asking for gzip had it made by a thread; it is a hit.
+    assert gzip.decompress(gzipped.sent[2]) == first.sent[2]
     assert gzipped.sent[1]["Content-Encoding"] == "gzip"
     assert gzipped.sent[1]["X-Masthead-Cache"] == "hit"
     assert unchanged.sent[0] == 304
