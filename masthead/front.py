@@ -80,24 +80,25 @@ class Front:
                 # read by the threads when this misses. (With REDIS_URL the
                 # generation itself is one Redis read, made here.)
                 entry = self.cache.stored(generation.current(), key, shared=False)
-                accepted = headers.get("accept-encoding", "")
-                # A copy in an encoding no reader has asked for yet is made
-                # by the threads, not on the event loop.
-                if entry is not None and (
-                    pagecache.wanted(entry, accepted) in entry.variants
-                ):
-                    status, sent, body = pagecache.choose(
-                        entry,
-                        headers.get("if-none-match"),
-                        accepted,
-                        "hit",
-                        # Read only for the pages that carry a date (feeds).
-                        headers.get("if-modified-since")
-                        if entry.modified is not None
-                        else None,
+                if entry is not None:
+                    encoding = pagecache.wanted(
+                        entry, headers.get("accept-encoding", "")
                     )
-                    proto.response_bytes(int(status[:3]), sent, body)
-                    return
+                    # A copy in an encoding no reader has asked for yet is
+                    # made by the threads, not on the event loop.
+                    if encoding in entry.variants:
+                        status, sent, body = pagecache.choose(
+                            entry,
+                            headers.get("if-none-match"),
+                            encoding,
+                            "hit",
+                            # Read only for the pages that carry a date (feeds).
+                            headers.get("if-modified-since")
+                            if entry.modified is not None
+                            else None,
+                        )
+                        proto.response_bytes(int(status[:3]), sent, body)
+                        return
         body = await read_body(proto, headers, self.max_body)
         if body is None:
             proto.response_bytes(413, [("Content-Type", "text/plain")], TOO_LARGE)

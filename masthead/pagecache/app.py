@@ -327,7 +327,7 @@ def answer(entry: Entry, environ: dict, start_response: Callable, outcome: str):
     status, headers, body = choose(
         entry,
         environ.get("HTTP_IF_NONE_MATCH"),
-        environ.get("HTTP_ACCEPT_ENCODING", ""),
+        wanted(entry, environ.get("HTTP_ACCEPT_ENCODING", "")),
         outcome,
         environ.get("HTTP_IF_MODIFIED_SINCE"),
     )
@@ -338,12 +338,12 @@ def answer(entry: Entry, environ: dict, start_response: Callable, outcome: str):
 def choose(
     entry: Entry,
     if_none_match: str | None,
-    accepted: str,
+    encoding: str,
     outcome: str,
     if_modified_since: str | None = None,
 ) -> tuple[str, list[tuple[str, str]], bytes]:
     """Return the status, headers and body to send of a stored page: a 304 when
-    the reader's copy is this page, else the first of `ENCODINGS` it accepts."""
+    the reader's copy is this page, else its copy in `encoding` (`wanted()`)."""
     if unchanged(entry, if_none_match, if_modified_since):
         return (
             "304 Not Modified",
@@ -352,9 +352,7 @@ def choose(
         )
     # A copy not made yet: the page itself (masthead.front asks the threads
     # to make it instead).
-    headers, body = (
-        entry.variants.get(wanted(entry, accepted)) or entry.variants["identity"]
-    )
+    headers, body = entry.variants.get(encoding) or entry.variants["identity"]
     return entry.status, [*headers, ("X-Masthead-Cache", outcome)], body
 
 
