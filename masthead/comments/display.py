@@ -4,7 +4,7 @@ The article template calls it by name (masthead.templating), so the articles
 app needs no import from comments (imports point up the app list, never down).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
@@ -12,25 +12,24 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import get_language
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from masthead.comments.avatars import identicon_svg
 from masthead.comments.forms import CommentForm
 from masthead.comments.models import Comment, comment_anchor
-from masthead.comments.threads import build_thread
+from masthead.comments.threads import Node, build_thread
 from masthead.prepared import Prepared
 from masthead.templating import inclusion, iso_and_text
 
 PENDING_SALT = "masthead.comments.pending"
+PENDING_NOTE = "Your comment is awaiting moderation."
 
 
 @dataclass(slots=True)
 class ShownComment:
-    """What the thread prints of a comment, read as values rather than models.
+    """A comment the thread shows, read as values rather than as a model.
 
     Building 50 Comment instances took twice as long as reading the values.
-    What the template prints that is derived (the anchor, the dates, the
-    avatar) is worked out here, once, in plain Python.
     """
 
     FIELDS: ClassVar = ("pk", "parent_id", "author_name", "author_url",
@@ -43,15 +42,6 @@ class ShownComment:
     body_html: str
     created_at: datetime
     is_own_pending: bool = False
-    anchor: str = field(init=False)
-    iso_created: str = field(init=False)
-    said_created: str = field(init=False)
-    avatar: Markup = field(init=False)
-
-    def __post_init__(self):
-        self.anchor = comment_anchor(self.pk)
-        self.iso_created, self.said_created = iso_and_text(self.created_at, "said")
-        self.avatar = avatar(self)
 
 
 APPROVED_OF = Prepared(
@@ -102,16 +92,82 @@ def comment_section(context, article):
     if form is None:
         initial = {"parent": replying_to.pk} if replying_to else {}
         form = CommentForm(article=article, initial=initial)
-    return {
+    values = {
         "article": article,
-        "thread": build_thread(comments, max_depth=max_depth),
         "count": len(comments) - bool(own),
         "form": form,
         "replying_to": replying_to,
-        "max_depth": max_depth,
         "is_open": article.is_open_for_comments,
         "comment_error": context.get("comment_error"),
     }
+    form_html = None
+    if replying_to is not None:  # the form sits under the comment it answers
+        template = context.environment.get_template("comments/form.html")
+        form_html = Markup(template.render(context.get_all() | values))
+    values["thread"] = print_thread(
+        build_thread(comments, max_depth=max_depth),
+        replies=values["is_open"],
+        max_depth=max_depth,
+        replying_to=replying_to,
+        form_html=form_html,
+    )
+    return values
+
+
+def print_thread(
+    nodes: list[Node],
+    *,
+    replies: bool,
+    max_depth: int,
+    replying_to: ShownComment | None = None,
+    form_html: Markup | None = None,
+) -> Markup:
+    """Print the thread's comments (build_thread's nodes) as nested list items.
+
+    Printed here rather than by a loop in comments/section.html: the loop cost
+    35 µs a comment in attribute lookups, escapes and yields (1.8 ms of a
+    6 ms render with 50 comments), this costs 10. Every value a commenter
+    wrote is escaped; `body_html` was sanitised when the comment was saved.
+    `replies` offers a Reply link under each comment shallower than
+    `max_depth`; `form_html` is printed under `replying_to`.
+    """
+    printed = []
+    for node in nodes:
+        comment = node.comment
+        anchor = comment_anchor(comment.pk)
+        name = escape(comment.author_name)
+        if comment.author_url:
+            url = escape(comment.author_url)
+            name = f'<a href="{url}" rel="nofollow ugc noopener">{name}</a>'
+        iso, said = iso_and_text(comment.created_at, "said")
+        pending, note, reply = "", "", ""
+        if comment.is_own_pending:
+            pending = " comment__body--pending"
+            note = f'<p class="comment__pending" role="status">{PENDING_NOTE}</p>\n'
+        elif replies and node.depth < max_depth:
+            reply = (
+                f'<p class="comment__reply"><a rel="nofollow"'
+                f' href="?replytocom={comment.pk}#respond"'
+                f' aria-label="Reply to {escape(comment.author_name)}">Reply</a></p>\n'
+            )
+        printed.append(
+            f'<li class="comment comment--depth-{node.depth}">\n'
+            f'<article id="{anchor}" class="comment__body{pending}">\n'
+            f'<footer class="comment__meta"><span class="comment__avatar"'
+            f' aria-hidden="true">{avatar(comment)}</span>\n'
+            f'<span class="comment__author">{name}</span>\n'
+            f'<a class="comment__permalink" href="#{anchor}">'
+            f'<time datetime="{iso}">{said}</time></a></footer>\n'
+            f'{note}<div class="comment__text">{comment.body_html}</div>\n'
+            f"{reply}</article>\n"
+        )
+        if comment is replying_to:
+            printed.append(form_html)
+        if node.children:
+            printed.append('<ol class="comment-children">\n')
+        else:
+            printed.append("</li>\n" + "</ol></li>\n" * node.closing)
+    return Markup("".join(printed))
 
 
 # A blank form's fields, printed: the same on every article page (they depend
@@ -135,7 +191,10 @@ def _fields(context, form: CommentForm) -> Markup:
     return Markup(template.render({"form": form}))
 
 
-def avatar(comment):
-    """Return the commenter's locally drawn identicon, as inline SVG."""
-    # Safe: the SVG is built from numbers only, never from the commenter's text.
-    return Markup(identicon_svg(bytes.fromhex(comment.avatar_digest or "00")))
+def avatar(comment) -> str:
+    """Return the commenter's locally drawn identicon, as inline SVG markup.
+
+    Safe to print as it is: the SVG is built from numbers only, never from
+    the commenter's text.
+    """
+    return identicon_svg(bytes.fromhex(comment.avatar_digest or "00"))
