@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import connections
+from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
 from django.db.models.query import (
     ModelIterable,
     ValuesListIterable,
@@ -60,6 +61,9 @@ class _Compiled:
     # sixth of a prepared read's time, profiled on the home page), or None to
     # leave that to results_iter (composite fields).
     converters: list | None
+    # The SQL as SQLite's own module takes it ("?" for "%s"), or None on
+    # other databases: see _fetch.
+    native_sql: str | None = None
 
 
 class Prepared:
@@ -97,10 +101,7 @@ class Prepared:
             params[position] = (
                 connection.ops.adapt_datetimefield_value(value) if adapted else value
             )
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            rows = cursor.fetchall()
-        return self.results(compiled, rows, using)
+        return self.results(compiled, _fetch(connection, compiled, params), using)
 
     def one_or_404(self, **values):
         """Return the first of the rows, or raise Http404 when there are none."""
@@ -150,6 +151,10 @@ class Prepared:
             compiler,
             queryset._iterable_class is ModelIterable,
             converters,
+            # What Django's SQLite cursor does to the SQL on every execution.
+            FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%")
+            if connection.vendor == "sqlite"
+            else None,
         )
 
     def results(self, compiled: _Compiled, rows: list, using: str) -> list:
@@ -176,6 +181,29 @@ class Prepared:
                 setattr(obj, name, row[position])
             objects.append(obj)
         return objects
+
+
+def _fetch(connection, compiled: _Compiled, params: list) -> list:
+    """Run the compiled SQL with `params`; return the rows as the driver gives them.
+
+    On SQLite, when nothing watches the queries (no query log, as tests and
+    DEBUG keep, and no execute wrapper), the SQL runs on the driver's own
+    connection with the checks Django's cursor makes around a read, but
+    without its layers: cursor wrapper, wrapper chain and the rewriting of
+    "%s" on each call took 40 µs of a 110 µs read of 50 comments.
+    """
+    if (
+        compiled.native_sql is None
+        or connection.queries_logged
+        or connection.execute_wrappers
+    ):
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            return cursor.fetchall()
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    with connection.wrap_database_errors:
+        return connection.connection.execute(compiled.native_sql, params).fetchall()
 
 
 def _converted(rows: list, converters: list, connection) -> list:

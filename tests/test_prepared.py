@@ -3,7 +3,9 @@
 import datetime
 
 import pytest
+from django.db import DatabaseError, connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from masthead.articles.models import Article, Tag
@@ -56,6 +58,43 @@ def test_compiled_once_then_bound_anew(make_article, django_assert_num_queries):
     assert [a.pk for a in query(slug=second.slug)] == [second.pk]
     assert query(slug="no-such-article") == []
     assert build.calls == 1
+
+
+def test_the_same_rows_whether_or_not_queries_are_watched(make_article):
+    # Unwatched, SQLite runs the SQL on the driver's connection (_fetch);
+    # watched (a query log), it goes through Django's cursor.
+    articles = [make_article(tags=["Rivers", "Courts"]) for _ in range(3)]
+    query = Prepared(
+        lambda ids: (
+            Article.objects.filter(pk__in=ids)
+            .annotate(tag_count=Count("tags"))
+            .order_by("pk")
+            .values_list("pk", "headline", "published_at", "tag_count")
+        ),
+        ids=list[int],
+    )
+    ids = [article.pk for article in articles]
+    unwatched = query(ids=ids)
+    with CaptureQueriesContext(connection) as watched_queries:
+        watched = query(ids=ids)
+    assert len(watched_queries) == 1
+    assert unwatched == watched
+    assert unwatched[0] == (
+        articles[0].pk, articles[0].headline, articles[0].published_at, 2
+    )  # fmt: skip
+
+
+def test_a_database_error_is_djangos_on_either_way(make_article):
+    query = Prepared(lambda slug: Article.objects.filter(slug=slug), slug=str)
+    query(slug="compiled")
+    compiled = next(iter(query.compiled.values()))
+    compiled.sql = compiled.sql.replace("articles_article", "no_such_table")
+    if compiled.native_sql is not None:
+        compiled.native_sql = compiled.native_sql.replace(
+            "articles_article", "no_such_table"
+        )
+    with pytest.raises(DatabaseError):
+        query(slug="anything")
 
 
 def test_a_moment_is_bound_as_the_database_stores_it(make_article):
