@@ -2,9 +2,16 @@
 
 A page-cache hit for an anonymous reader is answered on the worker's event
 loop: a dict lookup and a send, with no thread hand-off and no WSGI environ.
-Everything else (misses, comment posts, the newsroom, static files) runs the
-WSGI application of masthead.wsgi in a pool of threads, so a slow render or a
-flood of posts holds back only the pool, never a reader of a cached page.
+Everything else runs the WSGI application of masthead.wsgi in threads, in
+one of two lanes, so a slow render or a flood of posts holds back only its
+lane, never a reader of a cached page:
+
+- anonymous readers' pages that are not stored (misses) are rendered by one
+  thread, one after another. Renders are CPU work under one GIL: with four
+  threads taking turns on eight waiting renders, each took a quarter more
+  CPU time than with one thread (bench/README.md, "One render thread");
+- everything else (comment posts, which may wait for SQLite's write lock,
+  the newsroom, static files) runs in a pool of `threads` threads.
 
 Granian's own WSGI workers hand every request to a thread: with four threads,
 cache hits cost a hand-over each (a third fewer answered than with one), and
@@ -21,6 +28,7 @@ from typing import Any
 
 from masthead.pagecache import app as pagecache
 from masthead.pagecache import generation
+from masthead.pagecache.app import ReaderRequests
 
 logger = logging.getLogger("masthead.front")
 
@@ -31,11 +39,12 @@ FAILED = b"The server could not answer this request.\n"
 
 
 class Front:
-    """Answer page-cache hits on the event loop; run the rest in `threads` threads.
+    """Answer page-cache hits on the event loop; run the rest in threads.
 
     `app` is the WSGI application; `cache` is its page cache (the same object,
-    or None when the page cache is off). `max_body` bounds a request's body
-    in bytes: larger ones get a 413 before they are read.
+    or None when the page cache is off). Readers' pages are rendered by one
+    thread, the rest by `threads`. `max_body` bounds a request's body in
+    bytes: larger ones get a 413 before they are read.
     """
 
     def __init__(
@@ -49,31 +58,34 @@ class Front:
         self.cache = cache
         self.threads = threads
         self.max_body = max_body
+        self.readers = cache.readers if cache is not None else ReaderRequests()
         self.pool: ThreadPoolExecutor | None = None
+        self.render_pool: ThreadPoolExecutor | None = None
 
     def __rsgi_init__(self, loop) -> None:
         self.loop = loop
         self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix="masthead")
+        self.render_pool = ThreadPoolExecutor(1, thread_name_prefix="masthead-render")
 
     def __rsgi_del__(self, loop) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True)
+        for pool in (self.pool, self.render_pool):
+            if pool is not None:
+                pool.shutdown(wait=True)
 
     async def __rsgi__(self, scope, proto) -> None:
         if scope.proto != "http":
             return  # granian runs without websockets
         headers = scope.headers
         path = wsgi_path(scope.path)
-        if scope.method == "GET" and self.cache is not None:
-            cookie = headers.get("cookie", "")
-            if cookie:  # HTTP/2 may send a cookie header per cookie: read them all
-                cookie = "; ".join(v for k, v in headers.items() if k == "cookie")
-            key = self.cache.key_of(
-                "GET",
+        cookie = headers.get("cookie", "")
+        if cookie:  # HTTP/2 may send a cookie header per cookie: read them all
+            cookie = "; ".join(v for k, v in headers.items() if k == "cookie")
+        reader = self.readers(scope.method, path, cookie)
+        if reader and scope.method == "GET" and self.cache is not None:
+            key = self.cache.key_for(
                 path,
                 scope.query_string,
                 headers.get("host") or host_and_port(scope.server)[0],
-                cookie,
             )
             if key is not None:
                 # This process's pages only: the second level (Redis) is
@@ -106,7 +118,10 @@ class Front:
         environ = wsgi_environ(scope, path, body)
         try:
             status, sent, body = await self.loop.run_in_executor(
-                self.pool, pagecache.call, self.app, environ
+                self.render_pool if reader else self.pool,
+                pagecache.call,
+                self.app,
+                environ,
             )
         except Exception:
             logger.exception("%s %s failed outside Django", scope.method, path)

@@ -118,6 +118,26 @@ class LocalPages:
             self.size -= self.pages.popitem(last=False)[1].size
 
 
+class ReaderRequests:
+    """Tell an anonymous reader's request for a public page from the rest.
+
+    A GET or HEAD without a session cookie, outside the newsroom, static
+    files and media (which have their own caching: whitenoise, nginx).
+    """
+
+    def __init__(self):
+        prefixes = (*PRIVATE_PREFIXES, settings.STATIC_URL, settings.MEDIA_URL)
+        self.excluded = tuple(prefix for prefix in prefixes if prefix)
+        self.session_cookie = settings.SESSION_COOKIE_NAME + "="
+
+    def __call__(self, method: str, path: str, cookie: str) -> bool:
+        return (
+            method in ("GET", "HEAD")
+            and self.session_cookie not in cookie
+            and not path.startswith(self.excluded)
+        )
+
+
 class PageCacheApp:
     """Wrap the Django WSGI `app` with the page cache."""
 
@@ -125,10 +145,7 @@ class PageCacheApp:
         self.app = app
         self.local = LocalPages(settings.MASTHEAD_PAGE_CACHE_LOCAL_MB * 2**20)
         self.shared = caches["pages"] if settings.MASTHEAD_PAGE_CACHE_SHARED else None
-        # Static files and media have their own caching (whitenoise, nginx).
-        prefixes = (*PRIVATE_PREFIXES, settings.STATIC_URL, settings.MEDIA_URL)
-        self.excluded = tuple(prefix for prefix in prefixes if prefix)
-        self.session_cookie = settings.SESSION_COOKIE_NAME + "="
+        self.readers = ReaderRequests()
         self.max_age = settings.MASTHEAD_PAGE_CACHE_SECONDS
         self.rendering: dict[tuple[str, str], threading.Event] = {}
         self.rendering_lock = threading.Lock()
@@ -208,12 +225,12 @@ class PageCacheApp:
 
         `path` is as WSGI gives it: the decoded path's UTF-8 bytes read as Latin-1.
         """
-        if method not in ("GET", "HEAD"):
+        if not self.readers(method, path, cookie):
             return None
-        if self.session_cookie in cookie:
-            return None
-        if path.startswith(self.excluded):
-            return None
+        return self.key_for(path, query, host)
+
+    def key_for(self, path: str, query: str, host: str) -> str | None:
+        """Return key_of() a request known to be an anonymous reader's."""
         kept = ""
         if query:
             pairs = parse_qsl(query, keep_blank_values=True)

@@ -12,6 +12,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.conf import settings
 
 from masthead import front
 from masthead.pagecache.app import PageCacheApp
@@ -174,6 +175,43 @@ def test_a_hit_is_answered_while_every_thread_is_busy(site):
         page.__rsgi_del__(None)
 
     run(scenario())
+
+
+def test_posts_and_the_newsroom_are_answered_while_a_reader_page_renders(site):
+    # Readers' misses have one thread of their own; the rest have the pool.
+    page, release, rendering, posted = site
+
+    async def scenario():
+        page.__rsgi_init__(asyncio.get_running_loop())
+        slow = Proto()
+        slow_task = asyncio.create_task(page.__rsgi__(Scope("/slow/"), slow))
+        await asyncio.get_running_loop().run_in_executor(None, rendering.wait, 5)
+        body = b"author_name=Reader&body=Hello"
+        post = Proto([body])
+        length = [("Content-Length", str(len(body)))]
+        await asyncio.wait_for(
+            page.__rsgi__(Scope("/comments/1/", "POST", headers=length), post), 2
+        )
+        editor = Proto()
+        signed_in = [("Cookie", f"{settings.SESSION_COOKIE_NAME}=abc")]
+        await asyncio.wait_for(
+            page.__rsgi__(Scope("/story/", headers=signed_in), editor), 2
+        )
+        # Another reader's miss waits for the render lane.
+        reader = Proto()
+        reader_task = asyncio.create_task(page.__rsgi__(Scope("/other/"), reader))
+        await asyncio.sleep(0.2)
+        waited = reader.sent is None
+        release.set()
+        await asyncio.wait_for(asyncio.gather(slow_task, reader_task), 5)
+        page.__rsgi_del__(None)
+        return post.sent, editor.sent, waited, slow.sent, reader.sent
+
+    post, editor, waited, slow, reader = run(scenario())
+    assert post[0] == 303 and posted == [b"author_name=Reader&body=Hello"]
+    assert editor[0] == 200 and "X-Masthead-Cache" not in editor[1]
+    assert waited
+    assert slow[0] == 200 and reader[0] == 200
 
 
 def test_hits_answer_304_and_compressed_copies(site):
