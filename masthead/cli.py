@@ -13,8 +13,8 @@ import sys
 DEFAULT_THREADS = 4
 
 
-def render_threads() -> int:
-    """Return the worker's number of render threads: MASTHEAD_THREADS, or 4."""
+def pool_threads() -> int:
+    """Return the worker's pool size (posts, newsroom): MASTHEAD_THREADS, or 4."""
     return int(os.environ.get("MASTHEAD_THREADS", DEFAULT_THREADS))
 
 
@@ -47,10 +47,10 @@ def serve(argv: list[str]) -> None:
     parser.add_argument(
         "--threads",
         type=int,
-        default=render_threads(),
-        help="threads per worker that render pages and take posts"
-        f" (default {DEFAULT_THREADS});"
-        " page-cache hits are answered apart from them, on the worker's event loop",
+        default=pool_threads(),
+        help="threads per worker for comment posts, the newsroom and static files"
+        f" (default {DEFAULT_THREADS}); readers' pages are rendered by one thread"
+        " of their own, and page-cache hits answered on the worker's event loop",
     )
     parser.add_argument(
         "--no-collectstatic",

@@ -213,6 +213,6 @@ def build() -> Front:
 
     app = wsgi.application
     cache = app if isinstance(app, pagecache.PageCacheApp) else None
-    from masthead.cli import render_threads
+    from masthead.cli import pool_threads
 
-    return Front(app, cache, render_threads(), settings.MASTHEAD_MAX_REQUEST_BYTES)
+    return Front(app, cache, pool_threads(), settings.MASTHEAD_MAX_REQUEST_BYTES)
