@@ -4,6 +4,7 @@ The article template calls it by name (masthead.templating), so the articles
 app needs no import from comments (imports point up the app list, never down).
 """
 
+import html
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -12,14 +13,14 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import get_language
 from jinja2 import pass_context
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from masthead.comments.avatars import identicon_svg
 from masthead.comments.forms import CommentForm
 from masthead.comments.models import Comment, comment_anchor
 from masthead.comments.threads import Node, build_thread
 from masthead.prepared import Prepared
-from masthead.templating import inclusion, iso_and_text
+from masthead.templating import dates_writer, inclusion
 
 PENDING_SALT = "masthead.comments.pending"
 PENDING_NOTE = "Your comment is awaiting moderation."
@@ -131,14 +132,15 @@ def print_thread(
     `max_depth`; `form_html` is printed under `replying_to`.
     """
     printed = []
+    dates = dates_writer("said")
     for node in nodes:
         comment = node.comment
         anchor = comment_anchor(comment.pk)
-        name = escape(comment.author_name)
+        author = name = html.escape(comment.author_name)
         if comment.author_url:
-            url = escape(comment.author_url)
-            name = f'<a href="{url}" rel="nofollow ugc noopener">{name}</a>'
-        iso, said = iso_and_text(comment.created_at, "said")
+            url = html.escape(comment.author_url)
+            author = f'<a href="{url}" rel="nofollow ugc noopener">{name}</a>'
+        iso, said = dates(comment.created_at)
         pending, note, reply = "", "", ""
         if comment.is_own_pending:
             pending = " comment__body--pending"
@@ -147,14 +149,14 @@ def print_thread(
             reply = (
                 f'<p class="comment__reply"><a rel="nofollow"'
                 f' href="?replytocom={comment.pk}#respond"'
-                f' aria-label="Reply to {escape(comment.author_name)}">Reply</a></p>\n'
+                f' aria-label="Reply to {name}">Reply</a></p>\n'
             )
         printed.append(
             f'<li class="comment comment--depth-{node.depth}">\n'
             f'<article id="{anchor}" class="comment__body{pending}">\n'
             f'<footer class="comment__meta"><span class="comment__avatar"'
             f' aria-hidden="true">{avatar(comment)}</span>\n'
-            f'<span class="comment__author">{name}</span>\n'
+            f'<span class="comment__author">{author}</span>\n'
             f'<a class="comment__permalink" href="#{anchor}">'
             f'<time datetime="{iso}">{said}</time></a></footer>\n'
             f'{note}<div class="comment__text">{comment.body_html}</div>\n'
