@@ -11,7 +11,8 @@ lane, never a reader of a cached page:
   threads taking turns on eight waiting renders, each took a quarter more
   CPU time than with one thread (bench/README.md, "One render thread");
 - everything else (comment posts, which may wait for SQLite's write lock,
-  the newsroom, static files) runs in a pool of `threads` threads.
+  the newsroom, static files, and feeds and sitemaps, whose renders are
+  long) runs in a pool of `threads` threads.
 
 Granian's own WSGI workers hand every request to a thread: with four threads,
 cache hits cost a hand-over each (a third fewer answered than with one), and
@@ -34,6 +35,10 @@ logger = logging.getLogger("masthead.front")
 
 # Headers that a WSGI environ names apart from HTTP_*.
 OWN_NAMES = {"content-type": "CONTENT_TYPE", "content-length": "CONTENT_LENGTH"}
+# Feeds and sitemaps: renders of up to a second and a half at 100,000 articles
+# (a sitemap file lists 50,000 addresses). They run in the pool, so that no
+# reader's page waits behind one in the render thread.
+LONG_RENDERS = ("/feed/", "/feed/atom/", "/feed.json", ".xml")
 TOO_LARGE = b"The request's body is larger than this server accepts.\n"
 FAILED = b"The server could not answer this request.\n"
 
@@ -118,7 +123,9 @@ class Front:
         environ = wsgi_environ(scope, path, body)
         try:
             status, sent, body = await self.loop.run_in_executor(
-                self.render_pool if reader else self.pool,
+                self.render_pool
+                if reader and not path.endswith(LONG_RENDERS)
+                else self.pool,
                 pagecache.call,
                 self.app,
                 environ,

@@ -133,7 +133,7 @@ def site(monkeypatch, settings, tmp_path):
     release, rendering, posted = threading.Event(), threading.Event(), []
 
     def app(environ, start_response):
-        if environ["PATH_INFO"] == "/slow/":
+        if environ["PATH_INFO"].startswith("/slow/"):
             rendering.set()
             release.wait(10)
         if environ["REQUEST_METHOD"] == "POST":
@@ -212,6 +212,27 @@ def test_posts_and_the_newsroom_are_answered_while_a_reader_page_renders(site):
     assert editor[0] == 200 and "X-Masthead-Cache" not in editor[1]
     assert waited
     assert slow[0] == 200 and reader[0] == 200
+
+
+def test_a_page_is_rendered_while_a_sitemap_renders(site):
+    # Feeds and sitemaps, long to render, go to the pool, not the render thread.
+    page, release, rendering, _ = site
+
+    async def scenario():
+        page.__rsgi_init__(asyncio.get_running_loop())
+        sitemap = Proto()
+        task = asyncio.create_task(page.__rsgi__(Scope("/slow/sitemap.xml"), sitemap))
+        await asyncio.get_running_loop().run_in_executor(None, rendering.wait, 5)
+        story = Proto()
+        await asyncio.wait_for(page.__rsgi__(Scope("/story/"), story), timeout=2)
+        release.set()
+        await asyncio.wait_for(task, 5)
+        page.__rsgi_del__(None)
+        return story.sent, sitemap.sent
+
+    story, sitemap = run(scenario())
+    assert story[0] == 200 and story[1]["X-Masthead-Cache"] == "miss"
+    assert sitemap[0] == 200
 
 
 def test_hits_answer_304_and_compressed_copies(site):
