@@ -151,6 +151,17 @@ def site(monkeypatch, settings, tmp_path):
     generation.store.cache_clear()
 
 
+async def rendering_slowly(page, rendering, path="/slow/"):
+    """Ask `page` for `path`, a page rendered until released; return once it renders.
+
+    Returns what the front sends back (filled in when released) and the task.
+    """
+    proto = Proto()
+    task = asyncio.create_task(page.__rsgi__(Scope(path), proto))
+    await asyncio.get_running_loop().run_in_executor(None, rendering.wait, 5)
+    return proto, task
+
+
 def test_a_hit_is_answered_while_every_thread_is_busy(site):
     page, release, rendering, _ = site
 
@@ -160,9 +171,7 @@ def test_a_hit_is_answered_while_every_thread_is_busy(site):
         await page.__rsgi__(Scope("/story/"), first)
         assert first.sent[1]["X-Masthead-Cache"] == "miss"
         # The only thread renders /slow/ until released...
-        slow = Proto()
-        slow_task = asyncio.create_task(page.__rsgi__(Scope("/slow/"), slow))
-        await asyncio.get_running_loop().run_in_executor(None, rendering.wait, 5)
+        slow, slow_task = await rendering_slowly(page, rendering)
         # ...and a reader of the stored page is answered all the same.
         await asyncio.wait_for(page.__rsgi__(Scope("/story/"), again), timeout=2)
         assert again.sent[0] == 200
@@ -183,9 +192,7 @@ def test_posts_and_the_newsroom_are_answered_while_a_reader_page_renders(site):
 
     async def scenario():
         page.__rsgi_init__(asyncio.get_running_loop())
-        slow = Proto()
-        slow_task = asyncio.create_task(page.__rsgi__(Scope("/slow/"), slow))
-        await asyncio.get_running_loop().run_in_executor(None, rendering.wait, 5)
+        slow, slow_task = await rendering_slowly(page, rendering)
         body = b"author_name=Reader&body=Hello"
         post = Proto([body])
         length = [("Content-Length", str(len(body)))]
@@ -220,9 +227,7 @@ def test_a_page_is_rendered_while_a_sitemap_renders(site):
 
     async def scenario():
         page.__rsgi_init__(asyncio.get_running_loop())
-        sitemap = Proto()
-        task = asyncio.create_task(page.__rsgi__(Scope("/slow/sitemap.xml"), sitemap))
-        await asyncio.get_running_loop().run_in_executor(None, rendering.wait, 5)
+        sitemap, task = await rendering_slowly(page, rendering, "/slow/sitemap.xml")
         story = Proto()
         await asyncio.wait_for(page.__rsgi__(Scope("/story/"), story), timeout=2)
         release.set()
