@@ -126,7 +126,7 @@ def print_thread(
 
     Printed here rather than by a loop in comments/section.html: the loop cost
     35 µs a comment in attribute lookups, escapes and yields (1.8 ms of a
-    6 ms render with 50 comments), this costs 10. Every value a commenter
+    6 ms render with 50 comments), this about 10 µs. Every value a commenter
     wrote is escaped; `body_html` was sanitised when the comment was saved.
     `replies` offers a Reply link under each comment shallower than
     `max_depth`; `form_html` is printed under `replying_to`.
