@@ -73,13 +73,9 @@ def date_text(value: datetime | None, style: str = "date") -> str:
     return dates_writer(style)(value)[1]
 
 
-def iso_and_text(value: datetime, style: str = "date") -> tuple[str, str]:
-    """Return `iso_datetime(value)` and `date_text(value, style)`, converted once."""
-    return dates_writer(style)(value)
-
-
 def dates_writer(style: str) -> Callable[[datetime], tuple[str, str]]:
-    """Return iso_and_text(·, style), with the zone and the month names found once.
+    """Return a function of a moment giving its `iso_datetime` and its
+    `date_text` in `style`, the zone and the month names found once.
 
     For a loop over many moments (a thread's comments), where looking them
     up (the language through Django's settings object) was a third of a call.
