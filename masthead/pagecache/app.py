@@ -295,8 +295,7 @@ class PageCacheApp:
     def answer(self, token: str, key: str, entry: Entry, environ: dict,
                start_response: Callable, outcome: str):  # fmt: skip
         """Send a stored page, first making the copy the reader wants if need be."""
-        accepted = environ.get("HTTP_ACCEPT_ENCODING", "")
-        encoding = wanted(entry, accepted)
+        encoding = wanted(entry, environ.get("HTTP_ACCEPT_ENCODING", ""))
         if encoding not in entry.variants and not unchanged(
             entry,
             environ.get("HTTP_IF_NONE_MATCH"),
@@ -308,7 +307,7 @@ class PageCacheApp:
             if self.shared is not None:  # for the other app servers' readers
                 timeout = max(int(entry.expires - time.time()), 1)
                 self.shared.set(shared_key(token, key), entry, timeout=timeout)
-        return answer(entry, environ, start_response, outcome)
+        return answer(entry, environ, start_response, outcome, encoding)
 
     def expires_at(self) -> float:
         """Return when pages rendered now stop being true by the clock alone."""
@@ -339,12 +338,23 @@ def call(app: Callable, environ: dict) -> tuple[str, list, bytes]:
     return captured["status"], captured["headers"], body
 
 
-def answer(entry: Entry, environ: dict, start_response: Callable, outcome: str):
-    """Send a stored page, in the encoding the reader accepts, or a 304."""
+def answer(
+    entry: Entry,
+    environ: dict,
+    start_response: Callable,
+    outcome: str,
+    encoding: str | None = None,
+):
+    """Send a stored page, in the encoding the reader accepts, or a 304.
+
+    `encoding` is wanted()'s answer for this reader, when already known.
+    """
+    if encoding is None:
+        encoding = wanted(entry, environ.get("HTTP_ACCEPT_ENCODING", ""))
     status, headers, body = choose(
         entry,
         environ.get("HTTP_IF_NONE_MATCH"),
-        wanted(entry, environ.get("HTTP_ACCEPT_ENCODING", "")),
+        encoding,
         outcome,
         environ.get("HTTP_IF_MODIFIED_SINCE"),
     )
