@@ -331,6 +331,11 @@ MASTHEAD_COMMENTS_RATE_LIMITS = {
 }
 MASTHEAD_COMMENTS_LEARNED_MINIMUM = 20
 MASTHEAD_COMMENTS_MODERATOR_EMAILS = env_list("MASTHEAD_COMMENTS_MODERATOR_EMAILS")
+# At most this many "new comment" emails in any window (COUNT/SECONDS pairs, or
+# off): during a flood of comments, the rest wait in the queue without a mail.
+MASTHEAD_COMMENTS_NOTIFY_LIMITS = env_rate_limits(
+    "MASTHEAD_COMMENTS_NOTIFY_LIMIT", "10/600"
+)
 
 # Feeds: how many items, and whether they carry the whole article or only its
 # standfirst.

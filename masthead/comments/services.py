@@ -162,7 +162,12 @@ def moderators_notify(*, comment: Comment) -> None:
     """Email the moderators and the article's authors about a new comment.
 
     The commenter's email is not in the message: moderators do not need it.
+    At most MASTHEAD_COMMENTS_NOTIFY_LIMITS messages go out in a window
+    (notice_pause()): a flood of comments must not become a flood of mail.
     """
+    pause = notice_pause(comment)
+    if pause is None:
+        return
     recipients = set(settings.MASTHEAD_COMMENTS_MODERATOR_EMAILS)
     if not recipients:
         from django.contrib.auth import get_user_model
@@ -192,6 +197,7 @@ def moderators_notify(*, comment: Comment) -> None:
             f"Status: {state}\n\n"
             f"Moderate it: {site}{moderation_url(comment)}\n"
             f"Read it in place: {site}{comment.get_absolute_url()}\n"
+            f"{pause}"
         ),
         from_email=None,
         recipient_list=sorted(recipients),
@@ -231,3 +237,46 @@ def comments_erase(*, email: str) -> int:
     count, _ = comments.delete()
     articles_recount(article_ids=article_ids)
     return count
+
+
+def notice_pause(comment: Comment) -> str | None:
+    """Return what a notice of `comment` adds about pausing, or None to send none.
+
+    A notice goes out for every comment not judged spam, so the notices of a
+    window are counted from the comments saved in it (`comment` among them):
+    the count holds across processes and app servers, and needs no cache. The
+    last notice a limit allows says so; over it, none is sent.
+    """
+    added = ""
+    for count, seconds in settings.MASTHEAD_COMMENTS_NOTIFY_LIMITS:
+        since = comment.created_at - datetime.timedelta(seconds=seconds)
+        recent = (
+            Comment.objects.exclude(status=Comment.Status.SPAM)
+            .filter(created_at__gt=since, created_at__lte=comment.created_at)
+            .order_by()[: count + 1]
+            .count()
+        )
+        if recent > count:
+            return None
+        if recent == count:
+            logger.warning(
+                "%d comment notices in %d s: further comments wait in the"
+                " moderation queue without one",
+                count,
+                seconds,
+            )
+            added = (
+                f"\nThis is the last message for now: at most {count} go out in"
+                f" {span(seconds)}. Until comments arrive more slowly, new ones"
+                " wait in the moderation queue without a message.\n"
+            )
+    return added
+
+
+def span(seconds: int) -> str:
+    """Return a window's length in words: "10 minutes", "1 hour", "45 seconds"."""
+    for unit, size in (("hour", 3600), ("minute", 60)):
+        if seconds % size == 0:
+            number = seconds // size
+            return f"{number} {unit}{'s' if number != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"

@@ -320,6 +320,74 @@ def test_moderators_and_authors_are_emailed_without_the_commenters_email(
 
 
 @pytest.mark.django_db
+def test_a_flood_of_comments_sends_a_bounded_number_of_notices(
+    client, article, admin_user, settings, django_capture_on_commit_callbacks
+):
+    settings.MASTHEAD_COMMENTS_RATE_LIMITS = {}
+    settings.MASTHEAD_COMMENTS_NOTIFY_LIMITS = [(3, 600)]
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(6):
+            post(client, article, body=f"Comment number {n}.")
+    assert Comment.objects.count() == 6  # every comment is kept, in the queue
+    assert [m.body.split(":\n\n")[1].split("\n")[0] for m in mail.outbox] == [
+        "Comment number 0.",
+        "Comment number 1.",
+        "Comment number 2.",
+    ]
+    assert "last message for now: at most 3 go out in 10 minutes" in (
+        mail.outbox[2].body
+    )
+    assert "last message" not in mail.outbox[1].body
+
+
+@pytest.mark.django_db
+def test_notices_resume_once_the_window_has_passed(
+    client, article, admin_user, settings, django_capture_on_commit_callbacks
+):
+    settings.MASTHEAD_COMMENTS_RATE_LIMITS = {}
+    settings.MASTHEAD_COMMENTS_NOTIFY_LIMITS = [(2, 600)]
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(3):
+            post(client, article, body=f"Early comment {n}.")
+    assert len(mail.outbox) == 2
+    eleven_minutes_ago = timezone.now() - datetime.timedelta(minutes=11)
+    Comment.objects.update(created_at=eleven_minutes_ago)
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, article, body="A later comment.")
+    assert len(mail.outbox) == 3
+    assert "A later comment." in mail.outbox[2].body
+
+
+@pytest.mark.django_db
+def test_spam_does_not_use_up_the_notices(
+    client, article, admin_user, settings, make_comment,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    settings.MASTHEAD_COMMENTS_RATE_LIMITS = {}
+    settings.MASTHEAD_COMMENTS_NOTIFY_LIMITS = [(1, 600)]
+    for _ in range(5):
+        make_comment(article, status=Comment.Status.SPAM, created_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, article)
+    (message,) = mail.outbox
+    assert "Thank you for this reporting." in message.body
+
+
+def test_notice_limits_read_from_the_environment(monkeypatch):
+    from masthead.comments.services import span
+    from masthead.settings import env_rate_limits
+
+    monkeypatch.setenv("MASTHEAD_COMMENTS_NOTIFY_LIMIT", "20/3600,5/60")
+    assert env_rate_limits("MASTHEAD_COMMENTS_NOTIFY_LIMIT", "10/600") == [
+        (20, 3600),
+        (5, 60),
+    ]
+    assert [span(s) for s in (3600, 7200, 60, 600, 45, 1)] == [
+        "1 hour", "2 hours", "1 minute", "10 minutes", "45 seconds", "1 second",
+    ]  # fmt: skip
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("count", [5, 500])
 def test_comments_take_constant_queries_whatever_their_number(
     client, article, make_comment, django_assert_num_queries, count
