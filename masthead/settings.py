@@ -236,6 +236,19 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Readers' pages (not the admin) load nothing from another site: the policy
+# makes the browser hold them to it, a video's player excepted, which
+# static/masthead/js/embed.js loads only on the reader's click. Its
+# frame-ancestors says what X-Frame-Options says, so they do not send both.
+# deploy/nginx.conf carries the same default for the pages it serves as files.
+MASTHEAD_CONTENT_SECURITY_POLICY_DEFAULT = (
+    "default-src 'self'; frame-src https://www.youtube-nocookie.com"
+    " https://player.vimeo.com; object-src 'none'; base-uri 'self';"
+    " form-action 'self'; frame-ancestors 'none'"
+)
+MASTHEAD_CONTENT_SECURITY_POLICY = os.environ.get(
+    "MASTHEAD_CONTENT_SECURITY_POLICY", MASTHEAD_CONTENT_SECURITY_POLICY_DEFAULT
+)
 # Production is served over TLS: cookies travel only over HTTPS and browsers are
 # told to stay on HTTPS. MASTHEAD_SECURE=false is for plain-HTTP local use
 # (`make demo` sets it).

@@ -1,4 +1,5 @@
-"""`CachePolicyMiddleware`: say which responses are public, and for how long;
+"""`CachePolicyMiddleware`: say which responses are public, and for how long,
+and what readers' pages may load;
 `ConditionalGetMiddleware`: Django's, with a cheaper ETag."""
 
 import hashlib
@@ -19,14 +20,28 @@ class CachePolicyMiddleware:
     ``stale-while-revalidate`` and ``stale-if-error`` so a CDN keeps serving
     readers while Masthead is slow or down. Responses that already say how
     they may be cached (the admin's never_cache, static files) are left alone.
+
+    Readers' HTML pages (all but the admin's) also get the site's
+    Content-Security-Policy; when it has frame-ancestors, browsers follow it
+    rather than X-Frame-Options, which is then not sent.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.session_cookie = settings.SESSION_COOKIE_NAME
+        self.policy = settings.MASTHEAD_CONTENT_SECURITY_POLICY.strip()
+        self.framing_in_policy = "frame-ancestors" in self.policy
 
     def __call__(self, request):
         response = self.get_response(request)
+        if (
+            self.policy
+            and response.get("Content-Type", "").startswith("text/html")
+            and not request.path.startswith("/admin/")
+        ):
+            response.headers.setdefault("Content-Security-Policy", self.policy)
+            if self.framing_in_policy:
+                del response.headers["X-Frame-Options"]
         if response.has_header("Cache-Control"):
             return response
         if self.is_public(request, response):

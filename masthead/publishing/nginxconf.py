@@ -33,20 +33,29 @@ def swap(conf: str, expected: str, replacement: str) -> str:
     return conf.replace(expected, replacement)
 
 
+POLICY_HEADER = "        add_header Content-Security-Policy {} always;\n"
+NO_FRAMING = "        add_header X-Frame-Options DENY always;\n"
+
+
 def adapted(
     site_dir: str | Path,
     backend: str,
     listen: str | int,
     proxy_params: str | Path | None = None,
     conf: str | None = None,
+    policy: str | None = None,
 ) -> str:
     """Return deploy/nginx.conf (or `conf`) for this folder, backend and address.
 
     `backend` is Masthead's HOST:PORT, `listen` what nginx's `listen` takes
     (80, 127.0.0.1:8080); `proxy_params` is where masthead_proxy_params was
-    copied, left at /etc/nginx/ when None.
+    copied, left at /etc/nginx/ when None. `policy` replaces the shipped
+    Content-Security-Policy of pages (empty: none), with X-Frame-Options sent
+    when it has no frame-ancestors, as masthead.pagecache.middleware does.
     """
     conf = shipped() if conf is None else conf
+    if policy is not None:
+        conf = with_policy(conf, policy.strip())
     conf = swap(conf, "root /srv/masthead/site;", f"root {site_dir};")
     conf = swap(conf, "server 127.0.0.1:8000;", f"server {backend};")
     conf = swap(conf, "listen 80;", f"listen {listen};")
@@ -57,3 +66,17 @@ def adapted(
             f"include {proxy_params};",
         )
     return conf
+
+
+def with_policy(conf: str, policy: str) -> str:
+    """Return conf sending `policy` with its pages; ValueError if nginx cannot."""
+    if '"' in policy or "\n" in policy:
+        raise ValueError('a Content-Security-Policy for nginx has no " or line break')
+    start = conf.find(POLICY_HEADER.split("{}")[0])
+    if start == -1:
+        raise ValueError("nginx configuration has no Content-Security-Policy to adapt")
+    end = conf.index("\n", start) + 1
+    lines = POLICY_HEADER.format(f'"{policy}"') if policy else ""
+    if "frame-ancestors" not in policy:
+        lines += NO_FRAMING
+    return conf[:start] + lines + conf[end:]

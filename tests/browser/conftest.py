@@ -166,6 +166,15 @@ def reader(browser, demo_server):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.third_party_requests = []
+    # What the page's Content-Security-Policy refused, as Chromium reports it.
+    page.policy_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text
+            and page.policy_violations.append(message.text)
+        ),
+    )
 
     def guard(route):
         host = urllib.parse.urlparse(route.request.url).hostname

@@ -34,6 +34,33 @@ def test_reader_opens_the_home_page_and_reads_an_article(reader, demo_server):
     ARTIFACTS.mkdir(exist_ok=True)
     reader.screenshot(path=ARTIFACTS / "article.png", full_page=True)
     assert reader.third_party_requests == []
+    assert reader.policy_violations == []
+
+
+def test_the_browser_holds_the_page_to_its_policy(reader, demo_urls):
+    response = reader.goto(demo_urls["article"])
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    # What an injection would try: an inline script, a script from elsewhere.
+    ran = reader.evaluate(
+        """() => {
+        const inline = document.createElement("script");
+        inline.textContent = "window.injected = true";
+        document.body.append(inline);
+        return window.injected === true;
+    }"""
+    )
+    assert ran is False
+    reader.evaluate(
+        """() => {
+        const remote = document.createElement("script");
+        remote.src = "https://tracker.example/t.js";
+        document.body.append(remote);
+    }"""
+    )
+    reader.wait_for_timeout(200)
+    assert reader.third_party_requests == []  # refused before any request
+    assert len(reader.policy_violations) == 2
+    assert "inline script" in reader.policy_violations[0]
 
 
 def test_video_loads_nothing_from_youtube_until_the_reader_clicks(reader, demo_server):
@@ -59,6 +86,7 @@ def test_video_loads_nothing_from_youtube_until_the_reader_clicks(reader, demo_s
     assert iframe.get_attribute("src").startswith(
         "https://www.youtube-nocookie.com/embed/"
     )
+    assert reader.policy_violations == []  # the policy lets the player in
     ARTIFACTS.mkdir(exist_ok=True)
     reader.screenshot(path=ARTIFACTS / "video-clicked.png")
 

@@ -69,10 +69,48 @@ def test_the_masthead_command_runs_it_with_a_relative_folder(tmp_path):
 def test_nginx_accepts_the_adapted_config(tmp_path):
     if not os.path.exists(NGINX):
         pytest.skip("nginx is not installed (apt-get install nginx-light)")
-    conf = adapted(tmp_path / "site", "127.0.0.1:8000", "127.0.0.1:8080", PROXY_PARAMS)
+    conf = adapted(tmp_path / "site", "127.0.0.1:8000", "127.0.0.1:8080", PROXY_PARAMS,
+                   policy="default-src 'self'; frame-ancestors 'none'")  # fmt: skip
     result = subprocess.run(
         [NGINX, "-t", "-c", str(standalone(tmp_path, conf))],
         capture_output=True, text=True,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "test is successful" in result.stderr
+
+
+def test_the_shipped_policy_is_the_default_one(settings):
+    line = next(
+        line for line in shipped().splitlines() if "Content-Security-Policy" in line
+    )
+    default = settings.MASTHEAD_CONTENT_SECURITY_POLICY_DEFAULT
+    assert line.strip() == f'add_header Content-Security-Policy "{default}" always;'
+    assert "add_header X-Frame-Options" not in shipped()  # frame-ancestors says it
+
+
+@pytest.mark.parametrize(
+    ("policy", "sent", "framing"),
+    [
+        ("default-src 'self'; frame-ancestors 'self'", True, False),
+        ("default-src 'self'", True, True),
+        ("", False, True),
+    ],
+)
+def test_the_configured_policy_is_written(policy, sent, framing):
+    conf = adapted("/var/www/news", "127.0.0.1:8000", 80, policy=policy)
+    assert (f'Content-Security-Policy "{policy}" always;' in conf) is sent
+    assert ("Content-Security-Policy" in conf) is sent
+    assert ("add_header X-Frame-Options DENY always;" in conf) is framing
+
+
+def test_a_policy_nginx_cannot_quote_is_refused():
+    with pytest.raises(ValueError, match='no "'):
+        adapted("/var/www/news", "127.0.0.1:8000", 80, policy='script-src "x"')
+
+
+def test_the_command_writes_the_configured_policy(tmp_path, settings):
+    settings.MASTHEAD_CONTENT_SECURITY_POLICY = "default-src 'self'"
+    out = StringIO()
+    call_command("nginx_conf", "--site", str(tmp_path), stdout=out)
+    assert "Content-Security-Policy \"default-src 'self'\" always;" in out.getvalue()
+    assert "add_header X-Frame-Options DENY always;" in out.getvalue()

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from masthead.publishing.nginxconf import adapted
@@ -29,7 +30,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, site: Path, backend: str, listen: str, **options):
         try:
-            conf = adapted(site.resolve(), backend, listen)
+            conf = adapted(
+                site.resolve(),
+                backend,
+                listen,
+                policy=settings.MASTHEAD_CONTENT_SECURITY_POLICY,
+            )
         except (OSError, ValueError) as exc:
             raise CommandError(exc) from exc
         self.stdout.write(conf, ending="")
