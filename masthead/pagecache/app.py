@@ -131,11 +131,12 @@ class ReaderRequests:
         self.session_cookie = settings.SESSION_COOKIE_NAME + "="
 
     def __call__(self, method: str, path: str, cookie: str) -> bool:
-        return (
-            method in ("GET", "HEAD")
-            and self.session_cookie not in cookie
-            and not path.startswith(self.excluded)
-        )
+        return method in ("GET", "HEAD") and self.anonymous(path, cookie)
+
+    def anonymous(self, path: str, cookie: str) -> bool:
+        """Return whether a request comes from no one signed in, outside the
+        newsroom, static files and media (a reader's, or a commenter's post)."""
+        return self.session_cookie not in cookie and not path.startswith(self.excluded)
 
 
 class PageCacheApp:

@@ -221,6 +221,46 @@ def test_posts_and_the_newsroom_are_answered_while_a_reader_page_renders(site):
     assert slow[0] == 200 and reader[0] == 200
 
 
+def test_anonymous_posts_have_a_lane_of_their_own(site):
+    # One thread answers commenters' posts: a flood of them holds back neither
+    # readers' renders nor the newsroom, whose posts stay in the pool.
+    page, release, rendering, posted = site
+    signed_in = [("Cookie", f"{settings.SESSION_COOKIE_NAME}=abc")]
+
+    def posting(path, body, headers=()):
+        length = [("Content-Length", str(len(body))), *headers]
+        return Proto([body]), Scope(path, "POST", headers=length)
+
+    async def scenario():
+        page.__rsgi_init__(asyncio.get_running_loop())
+        slow, slow_scope = posting("/slow/comments/1/", b"first")
+        slow_task = asyncio.create_task(page.__rsgi__(slow_scope, slow))
+        await asyncio.get_running_loop().run_in_executor(None, rendering.wait, 5)
+        reader, editor = Proto(), Proto()
+        await asyncio.wait_for(page.__rsgi__(Scope("/story/"), reader), 2)
+        moderated, moderated_scope = posting("/admin/comments/", b"approve", signed_in)
+        await asyncio.wait_for(page.__rsgi__(moderated_scope, moderated), 2)
+        await asyncio.wait_for(
+            page.__rsgi__(Scope("/admin/", headers=signed_in), editor), 2
+        )
+        # Another commenter's post waits for the one before it.
+        second, second_scope = posting("/comments/1/", b"second")
+        second_task = asyncio.create_task(page.__rsgi__(second_scope, second))
+        await asyncio.sleep(0.2)
+        waited = second.sent is None
+        release.set()
+        await asyncio.wait_for(asyncio.gather(slow_task, second_task), 5)
+        page.__rsgi_del__(None)
+        return reader.sent, moderated.sent, editor.sent, waited, slow.sent, second.sent
+
+    reader, moderated, editor, waited, slow, second = run(scenario())
+    assert reader[0] == 200 and reader[1]["X-Masthead-Cache"] == "miss"
+    assert moderated[0] == 303 and editor[0] == 200
+    assert waited
+    assert slow[0] == 303 and second[0] == 303
+    assert posted == [b"approve", b"first", b"second"]
+
+
 def test_a_page_is_rendered_while_a_sitemap_renders(site):
     # Feeds and sitemaps, long to render, go to the pool, not the render thread.
     page, release, rendering, _ = site
