@@ -14,7 +14,7 @@ DEFAULT_THREADS = 4
 
 
 def pool_threads() -> int:
-    """Return the worker's pool size (posts, newsroom): MASTHEAD_THREADS, or 4."""
+    """Return the worker's pool size (newsroom, feeds): MASTHEAD_THREADS, or 4."""
     return int(os.environ.get("MASTHEAD_THREADS", DEFAULT_THREADS))
 
 
@@ -48,9 +48,10 @@ def serve(argv: list[str]) -> None:
         "--threads",
         type=int,
         default=pool_threads(),
-        help="threads per worker for comment posts, the newsroom and static files"
+        help="threads per worker for the newsroom, static files, feeds and sitemaps"
         f" (default {DEFAULT_THREADS}); readers' pages are rendered by one thread"
-        " of their own, and page-cache hits answered on the worker's event loop",
+        " of their own, comment posts answered by another, and page-cache hits on"
+        " the worker's event loop",
     )
     parser.add_argument(
         "--no-collectstatic",
