@@ -38,6 +38,8 @@ class CachePolicyMiddleware:
             self.policy
             and response.get("Content-Type", "").startswith("text/html")
             and not request.path.startswith("/admin/")
+            # Django's debug pages style themselves inline.
+            and not (settings.DEBUG and response.status_code >= 400)
         ):
             response.headers.setdefault("Content-Security-Policy", self.policy)
             if self.framing_in_policy:

@@ -60,3 +60,10 @@ def test_an_empty_policy_sends_none(client, make_article, settings):
     page = client.get(article.get_absolute_url())
     assert "Content-Security-Policy" not in page
     assert page["X-Frame-Options"] == "DENY"
+
+
+def test_django_debug_pages_keep_their_inline_styles(client, settings, db):
+    settings.DEBUG = True
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404
+    assert "Content-Security-Policy" not in page
