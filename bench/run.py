@@ -12,6 +12,9 @@ DATABASE_URL, as for `masthead serve`):
   before each case because this machine is shared and noisy;
 - `masthead serve` with the page cache (hits), and a second one with
   MASTHEAD_PAGE_CACHE=false, so every request renders (misses);
+- granian, with as many workers, answering every request with the article's
+  stored hit (bench/constant_app.py): what granian itself costs a request,
+  the ceiling of a hit;
 - when --files DIR is given, nginx serving `masthead publish-files DIR`
   with deploy/nginx.conf's rules.
 
@@ -41,6 +44,9 @@ from masthead.publishing.nginxconf import adapted
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 NGINX_PORT, CACHED_PORT, UNCACHED_PORT, FILES_PORT = 8781, 8782, 8783, 8784
+CONSTANT_PORT = 8785
+# Sent by granian itself, or hop-by-hop (urllib asks to close the connection).
+SERVER_HEADERS = {"server", "date", "connection"}
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
 
 NGINX_CONF = """
@@ -99,6 +105,27 @@ def masthead(stack, env, port, tmp, name, workers, threads=None):
         command += ["--threads", str(threads)]
     process = start(stack, command, env, tmp / f"{name}.log")
     wait_for(f"http://127.0.0.1:{port}/robots.txt")
+    return process
+
+
+def constant(stack, tmp: Path, url: str, workers: int):
+    """Serve the gzipped response `url` gives from bench/constant_app.py, on granian."""
+    folder = tmp / "constant"
+    folder.mkdir()
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request) as response:
+        kept = [(name, value) for name, value in response.getheaders()
+                if name.lower() not in SERVER_HEADERS]  # fmt: skip
+        (folder / "response.json").write_text(json.dumps([response.status, kept]))
+        (folder / "body").write_bytes(response.read())
+    command = [PYTHON, "-m", "granian", "--interface", "rsgi", "--factory",
+               "--host", "127.0.0.1", "--port", str(CONSTANT_PORT),
+               "--workers", str(workers), "--loop", "uvloop", "--no-ws",
+               "constant_app:build"]  # fmt: skip
+    env = {**os.environ, "BENCH_CONSTANT_DIR": str(folder),
+           "PYTHONPATH": str(ROOT / "bench")}  # fmt: skip
+    process = start(stack, command, env, tmp / "constant.log")
+    wait_for(f"http://127.0.0.1:{CONSTANT_PORT}/")
     return process
 
 
@@ -184,6 +211,7 @@ def site_urls() -> dict[str, str]:
 
 # Readers of the cached article while other clients post comments flat out.
 FLOODED = "article, cache hit, during a comment-post flood"
+CEILING = "granian alone: the article's hit, stored"
 
 
 def comment_script(tmp: Path, article_id: str) -> Path:
@@ -296,11 +324,14 @@ def main() -> None:
         (static_root / "index.html.gz").write_bytes(gzip.compress(page, 9, mtime=0))
         print(f"article page: {len(page) / 1024:.1f} KB")
         nginx(stack, tmp, static_root, NGINX_PORT)
+        constant(stack, tmp, f"http://127.0.0.1:{CACHED_PORT}{urls['article']}",
+                 args.workers)  # fmt: skip
 
         posting = comment_script(tmp, urls["article_id"])
         cases = [
             ("nginx: the article as a static file", NGINX_PORT, "/", None),
             ("article, cache hit", CACHED_PORT, urls["article"], None),
+            (CEILING, CONSTANT_PORT, "/", None),
             ("article, cache miss (full render)", UNCACHED_PORT, urls["article"], None),
             ("home, cache hit", CACHED_PORT, "/", None),
             ("home, cache miss", UNCACHED_PORT, "/", None),
