@@ -83,7 +83,8 @@ class Report:
             [f"[{name}] ({n})" for name, n in self.unknown_shortcodes.most_common()],
         )
         lines += self.section(
-            "Attachments not copied (the original URL is kept)",
+            "Attachments not copied (the original URL is kept; readers' browsers"
+            " load no image from another site: pass --uploads)",
             self.missing_attachments,
         )
         lines += self.section(
