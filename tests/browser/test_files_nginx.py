@@ -145,6 +145,23 @@ def test_what_no_file_answers_goes_to_masthead(nginx_site, demo_urls):
     assert request(nginx_site.url + "/admin/login/")[0] == 200
 
 
+def test_editors_upload_photographs_readers_post_no_more_than_a_megabyte(
+    nginx_site, demo_urls
+):
+    photograph = b"x" * (3 * 2**20)
+    # Through to Masthead (which asks for a login), not refused by nginx.
+    status, _, _ = request(
+        nginx_site.url + "/admin/articles/article/add/", method="POST",
+        data=photograph, headers={"Content-Type": "application/octet-stream"},
+    )  # fmt: skip
+    assert status in (302, 403)
+    status, _, _ = request(
+        nginx_site.url + "/comments/1/", method="POST", data=photograph,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )  # fmt: skip
+    assert status == 413
+
+
 NGINX_FILE_ETAG = re.compile(r'"[0-9a-f]+-[0-9a-f]+"')  # nginx's, for a file
 
 
