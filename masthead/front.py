@@ -45,6 +45,8 @@ OWN_NAMES = {"content-type": "CONTENT_TYPE", "content-length": "CONTENT_LENGTH"}
 # reader's page waits behind one in the render thread.
 LONG_RENDERS = ("/feed/", "/feed/atom/", "/feed.json", ".xml")
 TOO_LARGE = b"The request's body is larger than this server accepts.\n"
+BUSY = b"The server is receiving too much at once; try again in a few seconds.\n"
+BUSY_HEADERS = [("Content-Type", "text/plain"), ("Retry-After", "5")]
 FAILED = b"The server could not answer this request.\n"
 
 
@@ -55,7 +57,8 @@ class Front:
     or None when the page cache is off). Readers' pages are rendered by one
     thread, anonymous posts answered by another, the rest by `threads`.
     `max_body` bounds a request's body in bytes: larger ones get a 413 before
-    they are read.
+    they are read. `max_buffered` bounds the bodies of all the requests in
+    hand (8 × `max_body` unless given): over it, a request gets a 503.
     """
 
     def __init__(
@@ -64,11 +67,15 @@ class Front:
         cache: pagecache.PageCacheApp | None,
         threads: int,
         max_body: int,
+        max_buffered: int | None = None,
     ):
         self.app = app
         self.cache = cache
         self.threads = threads
         self.max_body = max_body
+        # The bodies being read or answered may hold this many bytes in all.
+        self.max_buffered = max_buffered if max_buffered is not None else 8 * max_body
+        self.buffered = 0
         self.readers = cache.readers if cache is not None else ReaderRequests()
         self.pool: ThreadPoolExecutor | None = None
         self.render_pool: ThreadPoolExecutor | None = None
@@ -124,7 +131,41 @@ class Front:
                         )
                         proto.response_bytes(int(status[:3]), sent, body)
                         return
-        body = await read_body(proto, headers, self.max_body)
+        reserved = self.reserve(headers)
+        if reserved is None:
+            proto.response_bytes(503, BUSY_HEADERS, BUSY)
+            return
+        try:
+            await self.answer(scope, proto, path, cookie, reader)
+        finally:
+            self.buffered -= reserved
+
+    def reserve(self, headers) -> int | None:
+        """Count the body a request brings against the worker's `max_buffered`.
+
+        Returns the bytes counted, or None when they would go over: bodies
+        are read whole before Django sees them, and granian lets hundreds of
+        requests in at once, so without a bound a flood of large bodies could
+        take all the memory. Called on the event loop only: no lock.
+        """
+        length = headers.get("content-length")
+        if length is not None:
+            try:
+                size = max(int(length), 0)
+            except ValueError:
+                size = 0  # refused unread (413)
+        else:  # chunked: as large as it may grow
+            size = self.max_body if "transfer-encoding" in headers else 0
+        if size > self.max_body:
+            size = 0  # refused unread (413)
+        if size and self.buffered + size > self.max_buffered:
+            return None
+        self.buffered += size
+        return size
+
+    async def answer(self, scope, proto, path: str, cookie: str, reader: bool):
+        """Read the request's body and answer it from the lane it belongs to."""
+        body = await read_body(proto, scope.headers, self.max_body)
         if body is None:
             proto.response_bytes(413, [("Content-Type", "text/plain")], TOO_LARGE)
             return
@@ -231,4 +272,10 @@ def build() -> Front:
     cache = app if isinstance(app, pagecache.PageCacheApp) else None
     from masthead.cli import pool_threads
 
-    return Front(app, cache, pool_threads(), settings.MASTHEAD_MAX_REQUEST_BYTES)
+    return Front(
+        app,
+        cache,
+        pool_threads(),
+        settings.MASTHEAD_MAX_REQUEST_BYTES,
+        settings.MASTHEAD_MAX_BUFFERED_BYTES,
+    )

@@ -200,6 +200,11 @@ MASTHEAD_CDN_STALE_IF_ERROR_SECONDS = int(
 MASTHEAD_MAX_REQUEST_BYTES = (
     int(os.environ.get("MASTHEAD_MAX_REQUEST_MB", "32")) * 2**20
 )
+# All the bodies a `masthead serve` worker holds at once (read, or waiting for
+# their thread): past this, a request gets 503 and Retry-After.
+MASTHEAD_MAX_BUFFERED_BYTES = (
+    int(os.environ.get("MASTHEAD_MAX_BUFFERED_MB", "128")) * 2**20
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

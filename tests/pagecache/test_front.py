@@ -261,6 +261,40 @@ def test_anonymous_posts_have_a_lane_of_their_own(site):
     assert posted == [b"approve", b"first", b"second"]
 
 
+def test_bodies_in_hand_are_bounded_and_the_bound_is_given_back(site):
+    page, release, rendering, posted = site
+    page.max_buffered = 1500  # a post of 1,000 bytes fits once, not twice
+    body = b"x" * 1000
+
+    def post(path):
+        headers = [("Content-Length", str(len(body)))]
+        return Proto([body]), Scope(path, "POST", headers=headers)
+
+    async def scenario():
+        page.__rsgi_init__(asyncio.get_running_loop())
+        slow, slow_scope = post("/slow/comments/1/")
+        slow_task = asyncio.create_task(page.__rsgi__(slow_scope, slow))
+        await asyncio.get_running_loop().run_in_executor(None, rendering.wait, 5)
+        refused, refused_scope = post("/comments/1/")
+        await asyncio.wait_for(page.__rsgi__(refused_scope, refused), 2)
+        reader = Proto()  # no body: answered all the same
+        await asyncio.wait_for(page.__rsgi__(Scope("/story/"), reader), 2)
+        release.set()
+        await asyncio.wait_for(slow_task, 5)
+        held = page.buffered
+        later, later_scope = post("/comments/1/")
+        await asyncio.wait_for(page.__rsgi__(later_scope, later), 2)
+        page.__rsgi_del__(None)
+        return refused.sent, reader.sent, slow.sent, held, later.sent, page.buffered
+
+    refused, reader, slow, held, later, left = run(scenario())
+    assert refused[0] == 503 and refused[1]["Retry-After"] == "5"
+    assert reader[0] == 200
+    assert slow[0] == 303 and later[0] == 303
+    assert held == 0 and left == 0
+    assert posted == [body, body]  # the refused one was never read
+
+
 def test_a_page_is_rendered_while_a_sitemap_renders(site):
     # Feeds and sitemaps, long to render, go to the pool, not the render thread.
     page, release, rendering, _ = site
