@@ -243,13 +243,17 @@ def test_anonymous_posts_have_a_lane_of_their_own(site):
         await asyncio.wait_for(
             page.__rsgi__(Scope("/admin/", headers=signed_in), editor), 2
         )
-        # Another commenter's post waits for the one before it.
+        # Another commenter's post waits for the one before it, and so does
+        # any other anonymous write.
         second, second_scope = posting("/comments/1/", b"second")
         second_task = asyncio.create_task(page.__rsgi__(second_scope, second))
+        put, put_scope = posting("/comments/1/", b"put")
+        put_scope.method = "PUT"
+        put_task = asyncio.create_task(page.__rsgi__(put_scope, put))
         await asyncio.sleep(0.2)
-        waited = second.sent is None
+        waited = second.sent is None and put.sent is None
         release.set()
-        await asyncio.wait_for(asyncio.gather(slow_task, second_task), 5)
+        await asyncio.wait_for(asyncio.gather(slow_task, second_task, put_task), 5)
         page.__rsgi_del__(None)
         return reader.sent, moderated.sent, editor.sent, waited, slow.sent, second.sent
 
