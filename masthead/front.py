@@ -74,8 +74,11 @@ class Front:
         self.cache = cache
         self.threads = threads
         self.max_body = max_body
-        # The bodies being read or answered may hold this many bytes in all.
-        self.max_buffered = max_buffered if max_buffered is not None else 8 * max_body
+        # The bodies being read or answered may hold this many bytes in all;
+        # never less than one body of the largest size, which must get in.
+        if max_buffered is None:
+            max_buffered = 8 * max_body
+        self.max_buffered = max(max_buffered, max_body)
         self.buffered = 0
         self.readers = cache.readers if cache is not None else ReaderRequests()
         self.pool: ThreadPoolExecutor | None = None

@@ -299,6 +299,13 @@ def test_bodies_in_hand_are_bounded_and_the_bound_is_given_back(site):
     assert posted == [body, body]  # the refused one was never read
 
 
+def test_the_bound_on_bodies_holds_at_least_the_largest_one():
+    assert (
+        front.Front(None, None, 1, max_body=1000, max_buffered=10).max_buffered == 1000
+    )
+    assert front.Front(None, None, 1, max_body=1000).max_buffered == 8000
+
+
 def test_a_page_is_rendered_while_a_sitemap_renders(site):
     # Feeds and sitemaps, long to render, go to the pool, not the render thread.
     page, release, rendering, _ = site
