@@ -70,8 +70,11 @@ def adapted(
 
 def with_policy(conf: str, policy: str) -> str:
     """Return conf sending `policy` with its pages; ValueError if nginx cannot."""
-    if '"' in policy or "\n" in policy:
-        raise ValueError('a Content-Security-Policy for nginx has no " or line break')
+    if any(character in policy for character in '"$\\\n'):
+        # nginx would end the value at the quote, or read $ as a variable.
+        raise ValueError(
+            'a Content-Security-Policy for nginx has no ", $, \\ or line break'
+        )
     start = conf.find(POLICY_HEADER.split("{}")[0])
     if start == -1:
         raise ValueError("nginx configuration has no Content-Security-Policy to adapt")

@@ -103,9 +103,12 @@ def test_the_configured_policy_is_written(policy, sent, framing):
     assert ("add_header X-Frame-Options DENY always;" in conf) is framing
 
 
-def test_a_policy_nginx_cannot_quote_is_refused():
+@pytest.mark.parametrize(
+    "policy", ['script-src "x"', "script-src $host", "a\\b", "default-src\n'self'"]
+)
+def test_a_policy_nginx_cannot_quote_is_refused(policy):
     with pytest.raises(ValueError, match='no "'):
-        adapted("/var/www/news", "127.0.0.1:8000", 80, policy='script-src "x"')
+        adapted("/var/www/news", "127.0.0.1:8000", 80, policy=policy)
 
 
 def test_the_command_writes_the_configured_policy(tmp_path, settings):
