@@ -70,7 +70,8 @@ def date_text(value: datetime | None, style: str = "date") -> str:
     """
     if not value:
         return ""
-    return dates_writer(style)(value)[1]
+    local = value.astimezone(site_zone())
+    return _written(local, DATE_STYLES[style], month_names(settings.LANGUAGE_CODE))
 
 
 def dates_writer(style: str) -> Callable[[datetime], tuple[str, str]]:
@@ -85,15 +86,19 @@ def dates_writer(style: str) -> Callable[[datetime], tuple[str, str]]:
 
     def write(value: datetime) -> tuple[str, str]:
         local = value.astimezone(zone)
-        text = form.format(
-            day=local.day,
-            month=months[local.month],
-            year=local.year,
-            time=f"{local.hour:02d}:{local.minute:02d}",
-        )
-        return local.isoformat(timespec="seconds"), text
+        return local.isoformat(timespec="seconds"), _written(local, form, months)
 
     return write
+
+
+def _written(local: datetime, form: str, months: tuple[str, ...]) -> str:
+    """Return the moment `local` (already in the site's zone) in the style `form`."""
+    return form.format(
+        day=local.day,
+        month=months[local.month],
+        year=local.year,
+        time=f"{local.hour:02d}:{local.minute:02d}",
+    )
 
 
 def plural(count: int, suffix: str = "s") -> str:
