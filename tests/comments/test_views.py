@@ -319,15 +319,24 @@ def test_moderators_and_authors_are_emailed_without_the_commenters_email(
     assert "amina@example.net" not in message.body + message.subject
 
 
-@pytest.mark.django_db
-def test_a_flood_of_comments_sends_a_bounded_number_of_notices(
-    client, article, admin_user, settings, django_capture_on_commit_callbacks
-):
+@pytest.fixture
+def notify(client, article, admin_user, settings, django_capture_on_commit_callbacks):
+    """Return post_all(limit, bodies): post each body with at most `limit`
+    notices in 10 minutes, no rate limit, the notices sent as on commit."""
     settings.MASTHEAD_COMMENTS_RATE_LIMITS = {}
-    settings.MASTHEAD_COMMENTS_NOTIFY_LIMITS = [(3, 600)]
-    with django_capture_on_commit_callbacks(execute=True):
-        for n in range(6):
-            post(client, article, body=f"Comment number {n}.")
+
+    def post_all(limit: int, bodies):
+        settings.MASTHEAD_COMMENTS_NOTIFY_LIMITS = [(limit, 600)]
+        with django_capture_on_commit_callbacks(execute=True):
+            for body in bodies:
+                post(client, article, body=body)
+
+    return post_all
+
+
+@pytest.mark.django_db
+def test_a_flood_of_comments_sends_a_bounded_number_of_notices(notify):
+    notify(3, [f"Comment number {n}." for n in range(6)])
     assert Comment.objects.count() == 6  # every comment is kept, in the queue
     assert [m.body.split(":\n\n")[1].split("\n")[0] for m in mail.outbox] == [
         "Comment number 0.",
@@ -341,34 +350,21 @@ def test_a_flood_of_comments_sends_a_bounded_number_of_notices(
 
 
 @pytest.mark.django_db
-def test_notices_resume_once_the_window_has_passed(
-    client, article, admin_user, settings, django_capture_on_commit_callbacks
-):
-    settings.MASTHEAD_COMMENTS_RATE_LIMITS = {}
-    settings.MASTHEAD_COMMENTS_NOTIFY_LIMITS = [(2, 600)]
-    with django_capture_on_commit_callbacks(execute=True):
-        for n in range(3):
-            post(client, article, body=f"Early comment {n}.")
+def test_notices_resume_once_the_window_has_passed(notify):
+    notify(2, [f"Early comment {n}." for n in range(3)])
     assert len(mail.outbox) == 2
     eleven_minutes_ago = timezone.now() - datetime.timedelta(minutes=11)
     Comment.objects.update(created_at=eleven_minutes_ago)
-    with django_capture_on_commit_callbacks(execute=True):
-        post(client, article, body="A later comment.")
+    notify(2, ["A later comment."])
     assert len(mail.outbox) == 3
     assert "A later comment." in mail.outbox[2].body
 
 
 @pytest.mark.django_db
-def test_spam_does_not_use_up_the_notices(
-    client, article, admin_user, settings, make_comment,
-    django_capture_on_commit_callbacks,
-):  # fmt: skip
-    settings.MASTHEAD_COMMENTS_RATE_LIMITS = {}
-    settings.MASTHEAD_COMMENTS_NOTIFY_LIMITS = [(1, 600)]
+def test_spam_does_not_use_up_the_notices(notify, article, make_comment):
     for _ in range(5):
         make_comment(article, status=Comment.Status.SPAM, created_at=timezone.now())
-    with django_capture_on_commit_callbacks(execute=True):
-        post(client, article)
+    notify(1, [FORM["body"]])
     (message,) = mail.outbox
     assert "Thank you for this reporting." in message.body
 
