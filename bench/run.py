@@ -10,12 +10,12 @@ DATABASE_URL, as for `masthead serve`):
 - nginx (Debian's package) serving a saved copy of the article page as a
   static file: the reference every figure is divided by, measured right
   before each case because this machine is shared and noisy;
-- `masthead serve` with the page cache. Its hits are read as readers read
-  them; its misses by naming in each request's Host a port no request has
-  named before (bench/run.py's miss script): the page is cached by host, so
-  every request renders, compresses and stores a page, as a real miss does;
-- a second `masthead serve` with MASTHEAD_PAGE_CACHE=false: a render alone,
-  sent as it is (no gzip copy made), as earlier runs measured misses;
+- `masthead serve` with the page cache (hits), and a second one whose page
+  cache has no room (MASTHEAD_PAGE_CACHE_LOCAL_MB=0, no Redis), so every
+  request misses as a real miss does: it renders, compresses the page for
+  the reader and stores it, which drops it at once (until 2026-11-28 the
+  misses were read off a server with the page cache off, which sent the
+  page as rendered, without making a gzip copy);
 - granian, with as many workers, answering every request with the article's
   stored hit (bench/constant_app.py): what granian itself costs a request,
   the ceiling of a hit;
@@ -49,6 +49,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 NGINX_PORT, CACHED_PORT, UNCACHED_PORT, FILES_PORT = 8781, 8782, 8783, 8784
 CONSTANT_PORT = 8785
+# The second nginx's copy of the reference server (its config is NGINX_CONF's).
+FILES_NGINX_SPARE_PORT = 8786
 # Sent by granian itself, or hop-by-hop (urllib asks to close the connection).
 SERVER_HEADERS = {"server", "date", "connection"}
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
@@ -136,9 +138,12 @@ def constant(stack, tmp: Path, url: str, workers: int):
 def nginx(stack, tmp: Path, root: Path, port: int, conf: str | None = None):
     conf_path = tmp / f"nginx-{port}.conf"
     conf_path.write_text(conf or NGINX_CONF.format(tmp=tmp, root=root, port=port))
-    process = start(stack, ["nginx", "-c", str(conf_path)], os.environ.copy(),
-                    tmp / f"nginx-{port}.log")  # fmt: skip
+    log = tmp / f"nginx-{port}.log"
+    process = start(stack, ["nginx", "-c", str(conf_path)], os.environ.copy(), log)
     wait_for(f"http://127.0.0.1:{port}/")
+    time.sleep(0.3)
+    if process.poll() is not None:  # another server answered on its port
+        raise SystemExit(f"nginx stopped: {(tmp / 'nginx-error.log').read_text()}")
     return process
 
 
@@ -235,32 +240,6 @@ end
     return script
 
 
-def miss_script(tmp: Path) -> Path:
-    """A wrk script naming a new port in each request's Host header.
-
-    Pages are cached by host, so each request is a miss; Django's host check
-    ignores the port. wrk's own headers (Accept-Encoding) are copied in, as
-    wrk.format() drops them when given headers.
-    """
-    script = tmp / "miss.lua"
-    script.write_text("""
-threads = 0
-setup = function(thread)
-  threads = threads + 1
-  thread:set("number", threads)
-end
-counter = 0
-request = function()
-  counter = counter + 1
-  local headers = {}
-  for name, value in pairs(wrk.headers) do headers[name] = value end
-  headers["Host"] = "127.0.0.1:" .. (counter * 16 + number)
-  return wrk.format(nil, nil, headers)
-end
-""")
-    return script
-
-
 def publish_latency(port: int) -> float:
     """Publish an article now; return seconds until the home page shows it."""
     from masthead.articles.models import Article, Section
@@ -341,9 +320,12 @@ def main() -> None:
 
         cached = masthead(stack, env, CACHED_PORT, tmp, "cached", args.workers,
                           args.threads)  # fmt: skip
-        uncached = masthead(stack, {**env, "MASTHEAD_PAGE_CACHE": "false"},
-                            UNCACHED_PORT, tmp, "uncached", args.workers,
-                            args.threads)  # fmt: skip
+        # No room for a page: each one is stored and dropped at once. Without
+        # Redis, which would keep the page for the next request.
+        no_room = {**env, "MASTHEAD_PAGE_CACHE_LOCAL_MB": "0"}
+        no_room.pop("REDIS_URL", None)
+        uncached = masthead(stack, no_room, UNCACHED_PORT, tmp, "uncached",
+                            args.workers, args.threads)  # fmt: skip
         static_root = tmp / "static-root"
         static_root.mkdir()
         page = urllib.request.urlopen(
@@ -358,24 +340,20 @@ def main() -> None:
                  args.workers)  # fmt: skip
 
         posting = comment_script(tmp, urls["article_id"])
-        missing = miss_script(tmp)
         cases = [
             ("nginx: the article as a static file", NGINX_PORT, "/", None),
             ("article, cache hit", CACHED_PORT, urls["article"], None),
             (CEILING, CONSTANT_PORT, "/", None),
-            ("article, cache miss (full render)", CACHED_PORT, urls["article"],
-             missing),
-            ("article, page cache off (render only)", UNCACHED_PORT, urls["article"],
-             None),
+            ("article, cache miss (full render)", UNCACHED_PORT, urls["article"], None),
             ("home, cache hit", CACHED_PORT, "/", None),
-            ("home, cache miss", CACHED_PORT, "/", missing),
-            ("section page 1, cache miss", CACHED_PORT, urls["section"], missing),
-            (f"section page {urls['section_deep_number']}, cache miss", CACHED_PORT,
-             urls["section_deep"], missing),
+            ("home, cache miss", UNCACHED_PORT, "/", None),
+            ("section page 1, cache miss", UNCACHED_PORT, urls["section"], None),
+            (f"section page {urls['section_deep_number']}, cache miss", UNCACHED_PORT,
+             urls["section_deep"], None),
             ("section page 1, cache hit", CACHED_PORT, urls["section"], None),
             ("site feed, cache hit", CACHED_PORT, "/feed/", None),
-            ("site feed, cache miss", CACHED_PORT, "/feed/", missing),
-            ("sitemap index, cache miss", CACHED_PORT, "/sitemap.xml", missing),
+            ("site feed, cache miss", UNCACHED_PORT, "/feed/", None),
+            ("sitemap index, cache miss", UNCACHED_PORT, "/sitemap.xml", None),
             ("comment post (held for moderation)", CACHED_PORT, "/", posting),
             (FLOODED, CACHED_PORT, urls["article"], None),
         ]  # fmt: skip
@@ -400,11 +378,13 @@ def main() -> None:
             )
             (tmp / "deploy.conf").write_text(conf)
             nginx_files = (
-                NGINX_CONF.format(tmp=tmp, root=static_root, port=8785)
+                NGINX_CONF.format(
+                    tmp=tmp, root=static_root, port=FILES_NGINX_SPARE_PORT
+                )
                 .replace("  server {", f"  include {tmp}/deploy.conf;\n  server {{", 1)
                 .replace(f"pid {tmp}/nginx.pid", f"pid {tmp}/nginx-files.pid")
             )
-            nginx(stack, tmp, static_root, 8785, nginx_files)
+            nginx(stack, tmp, static_root, FILES_NGINX_SPARE_PORT, nginx_files)
             cases.insert(1, ("nginx + publish-files: the article", FILES_PORT,
                              urls["article"], None))  # fmt: skip
         wanted = args.only
@@ -477,7 +457,7 @@ def main() -> None:
         }
         print(
             f"largest server process: {memory['cached']:.0f} MB (cache on),"
-            f" {memory['uncached']:.0f} MB (cache off)"
+            f" {memory['uncached']:.0f} MB (no room for pages)"
         )
         if args.json:
             Path(args.json).write_text(json.dumps(
