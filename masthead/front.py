@@ -81,6 +81,7 @@ class Front:
         self.max_buffered = max(max_buffered, max_body)
         self.buffered = 0
         self.readers = cache.readers if cache is not None else ReaderRequests()
+        self.ports: dict[str, str] = {}  # the port of each address served
         self.pool: ThreadPoolExecutor | None = None
         self.render_pool: ThreadPoolExecutor | None = None
         self.post_pool: ThreadPoolExecutor | None = None
@@ -106,10 +107,15 @@ class Front:
             cookie = "; ".join(v for k, v in headers.items() if k == "cookie")
         reader = self.readers(scope.method, path, cookie)
         if reader and scope.method == "GET" and self.cache is not None:
+            server = scope.server
+            port = self.ports.get(server)
+            if port is None:  # one per address the worker listens on
+                port = self.ports[server] = host_and_port(server)[1]
             key = self.cache.key_for(
                 path,
                 scope.query_string,
-                headers.get("host") or host_and_port(scope.server)[0],
+                headers.get("host") or host_and_port(server)[0],
+                port,
             )
             if key is not None:
                 # This process's pages only: the second level (Redis) is

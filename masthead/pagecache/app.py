@@ -4,7 +4,10 @@ A request is served from the cache when it is a GET or HEAD without a session
 cookie, outside the admin, the previews, static files and media, and not
 carrying a commenter's own pending-comment token. Query strings other than
 ``replytocom`` are dropped from the key: views ignore them, and a flood of
-``?random=…`` must not render a page per request.
+``?random=…`` must not render a page per request. Likewise, pages are stored
+only for the hosts the site names (`hosts_named`): any other Host header, a
+port or a letter's case changed, gets its page rendered and not stored, so
+a flood of made-up hosts cannot crowd the readers' pages out of the cache.
 
 What is stored: the status, headers and body of a response Django marked
 public (`CachePolicyMiddleware`), and a gzip or brotli copy of text in each
@@ -28,11 +31,14 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode
+from functools import cache
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import brotli
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.http import parse_http_date_safe
 from zlib_ng import gzip_ng
 
@@ -143,6 +149,59 @@ class ReaderRequests:
         return self.session_cookie not in cookie and not path.startswith(self.excluded)
 
 
+def split_host(host: str) -> tuple[str, str]:
+    """Split a Host header's value into its name and port ("" when it has none)."""
+    if ":" not in host or host.endswith("]"):  # a name, or an IPv6 address alone
+        return host, ""
+    name, _, port = host.rpartition(":")
+    return name, port
+
+
+@cache
+def hosts_named() -> tuple[frozenset[str], str, str]:
+    """Return the hosts pages are stored for, and MASTHEAD_SITE_URL's name and port.
+
+    The hosts: MASTHEAD_SITE_URL's and the names ALLOWED_HOSTS spells out
+    (not its patterns, ".example.org" or "*"), in lower case. Django accepts
+    any port and any case, and a feed prints the host it was asked under, so
+    keying pages by whatever Host came let one page be stored under as many
+    keys as a client could make up, each render pushing readers' pages out.
+    """
+    site = urlsplit(settings.MASTHEAD_SITE_URL)
+    site_name, site_port = split_host(site.netloc.rpartition("@")[2].lower())
+    names = {site_name}
+    names.update(
+        name.lower()
+        for name in settings.ALLOWED_HOSTS
+        if name and name != "*" and not name.startswith(".")
+    )
+    return frozenset(names), site_name, site_port
+
+
+@receiver(setting_changed)
+def _forget_hosts(*, setting, **kwargs):
+    if setting in ("ALLOWED_HOSTS", "MASTHEAD_SITE_URL"):
+        hosts_named.cache_clear()
+
+
+def stored_under(host: str, server_port: str) -> bool:
+    """Return whether pages asked for under `host` may be stored.
+
+    A named host, alone or with the port the server listens on (`server_port`,
+    as a reader reaching `masthead serve` directly names it) or, for the
+    site's host, MASTHEAD_SITE_URL's port.
+    """
+    names, site_name, site_port = hosts_named()
+    if host in names:
+        return True
+    name, port = split_host(host)
+    return (
+        name in names
+        and port != ""
+        and (port == server_port or (name == site_name and port == site_port))
+    )
+
+
 class PageCacheApp:
     """Wrap the Django WSGI `app` with the page cache."""
 
@@ -221,10 +280,17 @@ class PageCacheApp:
             environ.get("QUERY_STRING", ""),
             environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
             environ.get("HTTP_COOKIE", ""),
+            environ.get("SERVER_PORT", ""),
         )
 
     def key_of(
-        self, method: str, path: str, query: str, host: str, cookie: str
+        self,
+        method: str,
+        path: str,
+        query: str,
+        host: str,
+        cookie: str,
+        server_port: str = "",
     ) -> str | None:
         """Return the cache key of a request, or None when it must not be cached.
 
@@ -232,10 +298,14 @@ class PageCacheApp:
         """
         if not self.readers(method, path, cookie):
             return None
-        return self.key_for(path, query, host)
+        return self.key_for(path, query, host, server_port)
 
-    def key_for(self, path: str, query: str, host: str) -> str | None:
+    def key_for(
+        self, path: str, query: str, host: str, server_port: str = ""
+    ) -> str | None:
         """Return key_of() a request known to be an anonymous reader's."""
+        if not stored_under(host, server_port):
+            return None
         kept = ""
         if query:
             pairs = parse_qsl(query, keep_blank_values=True)

@@ -20,7 +20,7 @@ from masthead.articles.services import article_publish, article_unpublish
 from masthead.comments.models import Comment
 from masthead.comments.services import comments_moderate
 from masthead.pagecache import expiry, generation
-from masthead.pagecache.app import PageCacheApp, call
+from masthead.pagecache.app import PageCacheApp, call, stored_under
 from masthead.pagecache.models import Change
 from tests.plans import sqlite_plans, unindexed_reads
 
@@ -349,7 +349,11 @@ def test_readers_missing_the_same_page_at_once_share_one_render(monkeypatch, db)
     outcomes = []
 
     def read():
-        env = {"REQUEST_METHOD": "GET", "PATH_INFO": "/story/", "HTTP_HOST": "x"}
+        env = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": "/story/",
+            "HTTP_HOST": "testserver",
+        }
         setup_testing_defaults(env)
         body = b"".join(cached(env, lambda status, headers: outcomes.append(headers)))
         assert body == b"<p>The story everyone reads</p>"
@@ -406,3 +410,59 @@ def test_a_generation_file_made_anew_is_followed(tmp_path, monkeypatch):
     monkeypatch.setattr(FileGeneration, "RECHECK_SECONDS", 0)
     assert reader.current() != token
     assert reader.current() == FileGeneration(path).current()
+
+
+@pytest.mark.parametrize(
+    ("host", "server_port", "stored"),
+    [
+        ("news.example", "8000", True),
+        ("www.news.example", "8000", True),
+        ("news.example:8443", "8000", True),  # MASTHEAD_SITE_URL's port
+        ("news.example:8000", "8000", True),  # the server's own
+        ("www.news.example:8000", "8000", True),
+        ("[::1]", "8000", True),
+        ("[::1]:8000", "8000", True),
+        ("www.news.example:8443", "8000", False),  # the site's port, not its host
+        ("news.example:8001", "8000", False),
+        ("news.example:", "8000", False),
+        ("NEWS.example", "8000", False),
+        ("news.example.", "8000", False),
+        ("reader.news.example", "8000", False),  # allowed by a pattern only
+        ("anything.else", "8000", False),  # allowed by "*" only
+        ("[::1]:9", "8000", False),
+        ("", "8000", False),
+    ],
+)
+def test_pages_are_stored_for_the_hosts_the_site_names(settings, host, server_port,
+                                                       stored):  # fmt: skip
+    settings.MASTHEAD_SITE_URL = "https://news.example:8443/"
+    settings.ALLOWED_HOSTS = ["www.news.example", ".news.example", "[::1]", "*"]
+    assert stored_under(host, server_port) is stored
+
+
+def test_a_flood_of_made_up_hosts_leaves_the_cache_as_it_was(
+    in_process_requests, make_article
+):
+    make_article("Storm reaches the coast")
+    cached = PageCacheApp(get_wsgi_application())
+
+    def get(path, host):
+        env = {"PATH_INFO": path, "REQUEST_METHOD": "GET", "HTTP_HOST": host,
+               "SERVER_PORT": "8000", "wsgi.input": io.BytesIO(b"")}  # fmt: skip
+        setup_testing_defaults(env)
+        return Response(*call(cached, env))
+
+    assert get("/", "testserver").outcome == "miss"
+    assert get("/feed/", "testserver").outcome == "miss"
+    stored = dict(cached.local.pages)
+    for number in range(30):  # ports, cases and a trailing dot Django accepts
+        for host in (f"testserver:{9000 + number}", "TESTSERVER", "testserver."):
+            page = get("/", host)
+            assert page.status == 200 and "Storm reaches the coast" in page.text
+            assert page.outcome is None
+    # A feed prints the host it was asked under: that copy went to no one else.
+    assert "testserver:9000" in get("/feed/", "testserver:9000").text
+    assert dict(cached.local.pages) == stored
+    feed = get("/feed/", "testserver")
+    assert feed.outcome == "hit" and "testserver:9000" not in feed.text
+    assert get("/", "testserver").outcome == "hit"

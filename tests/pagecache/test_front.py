@@ -56,7 +56,7 @@ class Scope:
 
     def __init__(self, path, method="GET", query="", headers=()):
         self.path, self.method, self.query_string = path, method, query
-        self.headers = Headers([("host", "news.example"), *headers])
+        self.headers = Headers([("host", "testserver"), *headers])
 
 
 class Proto:
@@ -105,7 +105,7 @@ def test_the_environ_is_what_django_expects():
     assert environ["REMOTE_ADDR"] == "::1"
     assert environ["SERVER_NAME"] == "127.0.0.1"
     assert environ["SERVER_PORT"] == "8000"
-    assert environ["HTTP_HOST"] == "news.example"
+    assert environ["HTTP_HOST"] == "testserver"
     assert environ["wsgi.input"].read() == b"a=12"
 
 
@@ -432,3 +432,27 @@ def test_a_session_cookie_bypasses_the_hit_path(site):
     for status, headers, _ in run(scenario()):
         assert status == 200
         assert "X-Masthead-Cache" not in headers
+
+
+def test_hits_are_stored_for_the_hosts_the_site_names_only(site):
+    page = site[0]
+
+    def asked(host):
+        scope = Scope("/story/")
+        scope.headers = Headers([("host", host)])
+        return scope
+
+    async def scenario():
+        page.__rsgi_init__(asyncio.get_running_loop())
+        sent = []
+        for host in ("testserver:8000", "testserver:8000", "testserver:8001",
+                     "testserver:8001", "TestServer", "TestServer"):  # fmt: skip
+            proto = Proto()
+            await page.__rsgi__(asked(host), proto)
+            sent.append(proto.sent[1].get("X-Masthead-Cache"))
+        page.__rsgi_del__(None)
+        return sent
+
+    # With the port the server listens on (8000): stored, then a hit. Another
+    # port or another case: answered each time, never stored.
+    assert run(scenario()) == ["miss", "hit", None, None, None, None]
