@@ -178,10 +178,16 @@ def hosts_named() -> tuple[frozenset[str], str, str]:
     return frozenset(names), site_name, site_port
 
 
+# Hosts with a port found storable, and the server's port they were found
+# with: a few per site (only storable ones are kept), read on every hit.
+_storable: dict[str, str] = {}
+
+
 @receiver(setting_changed)
 def _forget_hosts(*, setting, **kwargs):
     if setting in ("ALLOWED_HOSTS", "MASTHEAD_SITE_URL"):
         hosts_named.cache_clear()
+        _storable.clear()
 
 
 def stored_under(host: str, server_port: str) -> bool:
@@ -192,14 +198,17 @@ def stored_under(host: str, server_port: str) -> bool:
     site's host, MASTHEAD_SITE_URL's port.
     """
     names, site_name, site_port = hosts_named()
-    if host in names:
+    if host in names or _storable.get(host) == server_port:
         return True
     name, port = split_host(host)
-    return (
+    if (
         name in names
         and port != ""
         and (port == server_port or (name == site_name and port == site_port))
-    )
+    ):
+        _storable[host] = server_port
+        return True
+    return False
 
 
 class PageCacheApp:
