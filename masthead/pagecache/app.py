@@ -175,6 +175,7 @@ def hosts_named() -> tuple[frozenset[str], str, str]:
         for name in settings.ALLOWED_HOSTS
         if name and name != "*" and not name.startswith(".")
     )
+    names.discard("")
     return frozenset(names), site_name, site_port
 
 
