@@ -61,6 +61,9 @@ def test_full_build_writes_what_readers_get(site_dir, client, make_article, sett
     page = read(site_dir, url)
     served = client.get(url, HTTP_HOST="news.example.org", secure=True)
     assert page == served.content.decode()
+    # Rendered with only the middleware a file needs: the same bytes.
+    home = client.get("/", HTTP_HOST="news.example.org", secure=True)
+    assert read(site_dir, "/") == home.content.decode()
     assert "Harbour reopens" in read(site_dir, "/")
     assert "Harbour reopens" in read(site_dir, "/feed/", "application/rss+xml")
     assert "https://news.example.org" + url in read(site_dir, "/sitemap-articles.xml")
