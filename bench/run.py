@@ -47,7 +47,7 @@ from masthead.publishing.nginxconf import adapted
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-NGINX_PORT, CACHED_PORT, UNCACHED_PORT, FILES_PORT = 8781, 8782, 8783, 8784
+NGINX_PORT, CACHED_PORT, MISSING_PORT, FILES_PORT = 8781, 8782, 8783, 8784
 CONSTANT_PORT = 8785
 # The second nginx's copy of the reference server (its config is NGINX_CONF's).
 FILES_NGINX_SPARE_PORT = 8786
@@ -324,7 +324,7 @@ def main() -> None:
         # Redis, which would keep the page for the next request.
         no_room = {**env, "MASTHEAD_PAGE_CACHE_LOCAL_MB": "0"}
         no_room.pop("REDIS_URL", None)
-        uncached = masthead(stack, no_room, UNCACHED_PORT, tmp, "uncached",
+        missing = masthead(stack, no_room, MISSING_PORT, tmp, "missing",
                             args.workers, args.threads)  # fmt: skip
         static_root = tmp / "static-root"
         static_root.mkdir()
@@ -344,16 +344,16 @@ def main() -> None:
             ("nginx: the article as a static file", NGINX_PORT, "/", None),
             ("article, cache hit", CACHED_PORT, urls["article"], None),
             (CEILING, CONSTANT_PORT, "/", None),
-            ("article, cache miss (full render)", UNCACHED_PORT, urls["article"], None),
+            ("article, cache miss (full render)", MISSING_PORT, urls["article"], None),
             ("home, cache hit", CACHED_PORT, "/", None),
-            ("home, cache miss", UNCACHED_PORT, "/", None),
-            ("section page 1, cache miss", UNCACHED_PORT, urls["section"], None),
-            (f"section page {urls['section_deep_number']}, cache miss", UNCACHED_PORT,
+            ("home, cache miss", MISSING_PORT, "/", None),
+            ("section page 1, cache miss", MISSING_PORT, urls["section"], None),
+            (f"section page {urls['section_deep_number']}, cache miss", MISSING_PORT,
              urls["section_deep"], None),
             ("section page 1, cache hit", CACHED_PORT, urls["section"], None),
             ("site feed, cache hit", CACHED_PORT, "/feed/", None),
-            ("site feed, cache miss", UNCACHED_PORT, "/feed/", None),
-            ("sitemap index, cache miss", UNCACHED_PORT, "/sitemap.xml", None),
+            ("site feed, cache miss", MISSING_PORT, "/feed/", None),
+            ("sitemap index, cache miss", MISSING_PORT, "/sitemap.xml", None),
             ("comment post (held for moderation)", CACHED_PORT, "/", posting),
             (FLOODED, CACHED_PORT, urls["article"], None),
         ]  # fmt: skip
@@ -453,11 +453,11 @@ def main() -> None:
 
         memory = {
             "cached": resident_mb(cached.pid),
-            "uncached": resident_mb(uncached.pid),
+            "no_room": resident_mb(missing.pid),
         }
         print(
             f"largest server process: {memory['cached']:.0f} MB (cache on),"
-            f" {memory['uncached']:.0f} MB (no room for pages)"
+            f" {memory['no_room']:.0f} MB (no room for pages)"
         )
         if args.json:
             Path(args.json).write_text(json.dumps(
