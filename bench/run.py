@@ -325,7 +325,7 @@ def main() -> None:
         no_room = {**env, "MASTHEAD_PAGE_CACHE_LOCAL_MB": "0"}
         no_room.pop("REDIS_URL", None)
         missing = masthead(stack, no_room, MISSING_PORT, tmp, "missing",
-                            args.workers, args.threads)  # fmt: skip
+                           args.workers, args.threads)  # fmt: skip
         static_root = tmp / "static-root"
         static_root.mkdir()
         page = urllib.request.urlopen(
