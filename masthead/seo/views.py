@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from masthead.memo import per_generation
 from masthead.seo.sitemaps import SITEMAPS, news_articles
@@ -56,7 +56,7 @@ def file_count(name: str, urls: int) -> int:
     return math.ceil(urls / SITEMAPS[name].limit)
 
 
-@require_GET
+@require_safe
 def sitemap_index(request):
     """List the sitemap files, one per kind and page of 50,000."""
     base = request.build_absolute_uri("/").rstrip("/")
@@ -70,7 +70,7 @@ def sitemap_index(request):
     return sitemap_document("sitemapindex", "sitemap", files())
 
 
-@require_GET
+@require_safe
 def sitemap_section(request, section):
     """Serve one sitemap file; 404 for a kind that has nothing to list."""
     summary = sitemap_summary()
@@ -90,7 +90,7 @@ def sitemap_section(request, section):
     )
 
 
-@require_GET
+@require_safe
 def news_sitemap(request):
     """List the last two days' articles in Google News's sitemap format."""
     articles = list(news_articles())
@@ -107,7 +107,7 @@ def news_sitemap(request):
     )
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     """Keep crawlers out of the newsroom and previews; point them to the sitemaps."""
     base = request.build_absolute_uri("/").rstrip("/")

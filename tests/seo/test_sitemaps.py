@@ -64,6 +64,18 @@ def test_index_lists_only_sitemaps_with_urls_and_validates(client, site):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/sitemap.xml", "/sitemap-articles.xml", "/sitemap-news.xml", "/robots.txt"]
+)
+def test_head_is_answered_as_get_is(client, site, url):
+    """Crawlers and link checkers ask with HEAD; HTTP servers must answer it."""
+    got, head = client.get(url), client.head(url)
+    assert (head.status_code, got.status_code) == (200, 200)
+    assert head["Content-Type"] == got["Content-Type"]
+    assert head.content == b""
+
+
+@pytest.mark.django_db
 def test_the_index_says_what_each_file_holds(client, site, make_article):
     # A tag whose only article is not out yet is in no file.
     later = make_article("Later", tags=["Embargoed"], published_at=timezone.now()
