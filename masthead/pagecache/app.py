@@ -37,8 +37,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import brotli
 from django.conf import settings
 from django.core.cache import caches
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.test.utils import override_settings
 from django.utils.http import parse_http_date_safe
 from zlib_ng import gzip_ng
 
@@ -67,6 +69,20 @@ COMPRESS = {
 }
 # How long a request waits for another thread's render of the same page.
 RENDER_WAIT_SECONDS = 10
+# Django's middleware that serves visitors, not readers: sessions, CSRF,
+# sign-in, messages and static files. A reader's request (an anonymous GET or
+# HEAD outside the newsroom, static files and media) shows none of their work:
+# no session to load, no one signed in, no form with a CSRF token (comments
+# are posted without one), no messages (the newsroom's), no static file. On
+# a miss they took 3.4% of the 50-comment article's render and 5.7% of the
+# home page's, so readers' pages are rendered without them.
+VISITOR_MIDDLEWARE = frozenset({
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+})  # fmt: skip
 
 
 @dataclass
@@ -212,11 +228,30 @@ def stored_under(host: str, server_port: str) -> bool:
     return False
 
 
-class PageCacheApp:
-    """Wrap the Django WSGI `app` with the page cache."""
+def django_handler(middleware: list[str]) -> WSGIHandler:
+    """Return Django's WSGI handler running only `middleware` (dotted paths)."""
+    with override_settings(MIDDLEWARE=middleware):
+        return WSGIHandler()  # its middleware is loaded here
 
-    def __init__(self, app: Callable):
+
+def readers_handler() -> WSGIHandler:
+    """Return Django's WSGI handler without the VISITOR_MIDDLEWARE."""
+    return django_handler(
+        [name for name in settings.MIDDLEWARE if name not in VISITOR_MIDDLEWARE]
+    )
+
+
+class PageCacheApp:
+    """Wrap the Django WSGI `app` with the page cache.
+
+    `readers_app`, when given, renders the pages the cache stores (readers'
+    requests): `app` with less middleware (`readers_handler`). Everything
+    else, and a commenter's own held comment, goes to `app`.
+    """
+
+    def __init__(self, app: Callable, readers_app: Callable | None = None):
         self.app = app
+        self.readers_app = readers_app or app
         self.local = LocalPages(settings.MASTHEAD_PAGE_CACHE_LOCAL_MB * 2**20)
         self.shared = caches["pages"] if settings.MASTHEAD_PAGE_CACHE_SHARED else None
         self.readers = ReaderRequests()
@@ -233,7 +268,8 @@ class PageCacheApp:
         if entry is not None:
             return self.answer(token, key, entry, environ, start_response, "hit")
         if environ["REQUEST_METHOD"] == "HEAD":
-            return self.app(environ, start_response)  # no body worth storing
+            # No body worth storing.
+            return self.readers_app(environ, start_response)
         return self.render_once(token, key, environ, start_response)
 
     def stored(self, token: str, key: str, shared: bool = True) -> Entry | None:
@@ -326,7 +362,7 @@ class PageCacheApp:
         return f"{host}{path}?{kept}"
 
     def render(self, token: str, key: str, environ: dict, start_response: Callable):
-        status, headers, body = call(self.app, environ)
+        status, headers, body = call(self.readers_app, environ)
         entry = self.entry(
             status, headers, body, environ.get("HTTP_ACCEPT_ENCODING", "")
         )

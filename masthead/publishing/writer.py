@@ -22,11 +22,9 @@ from wsgiref.util import setup_testing_defaults
 
 import brotli
 from django.conf import settings
-from django.core.handlers.wsgi import WSGIHandler
-from django.test.utils import override_settings
 from zlib_ng import gzip_ng
 
-from masthead.pagecache.app import call
+from masthead.pagecache.app import call, django_handler
 from masthead.publishing.targets import Target
 
 MANIFEST = ".masthead-files.json"
@@ -85,8 +83,7 @@ class Publisher:
     def __init__(self, root: Path):
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
-        with override_settings(MIDDLEWARE=FILE_MIDDLEWARE):
-            self.handler = WSGIHandler()  # its middleware is loaded here
+        self.handler = django_handler(FILE_MIDDLEWARE)
         site = urlsplit(settings.MASTHEAD_SITE_URL)
         self.host, self.scheme = site.netloc, site.scheme or "https"
         self.manifest: dict[str, dict] = {}

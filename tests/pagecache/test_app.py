@@ -22,8 +22,15 @@ from masthead.articles.services import article_publish, article_unpublish
 from masthead.comments.models import Comment
 from masthead.comments.services import comments_moderate
 from masthead.pagecache import expiry, generation
-from masthead.pagecache.app import PageCacheApp, call, stored_under
+from masthead.pagecache.app import (
+    VISITOR_MIDDLEWARE,
+    PageCacheApp,
+    call,
+    readers_handler,
+    stored_under,
+)
 from masthead.pagecache.models import Change
+from masthead.wordpress.models import Redirect
 from tests.plans import sqlite_plans, unindexed_reads
 
 
@@ -52,7 +59,7 @@ class Response:
 def app(in_process_requests):
     """Return a GET through the cache and Django, as a WSGI server would call it."""
     caches["pages"].clear()
-    cached = PageCacheApp(get_wsgi_application())
+    cached = PageCacheApp(get_wsgi_application(), readers_handler())
 
     def get(path, method="GET", **environ):
         path, _, query = path.partition("?")
@@ -64,6 +71,46 @@ def app(in_process_requests):
 
     yield get
     caches["pages"].clear()
+
+
+def test_readers_pages_are_rendered_as_with_all_the_middleware(
+    in_process_requests, settings, make_article, make_comment
+):
+    """The readers' handler drops the visitors' middleware and changes nothing:
+    pages, redirects, 404s, feeds and sitemaps, byte for byte, header for header."""
+    article = make_article("Storm reaches the coast", tags=["Weather"])
+    comment = make_comment(article, author_url="https://example.net/")
+    Redirect.objects.create(
+        old_path="/2019/storm/", new_path=article.get_absolute_url()
+    )
+    Redirect.objects.create(old_path=f"/?p={article.pk}", new_path="/about/")
+    path = article.get_absolute_url()
+    readers_pages = [
+        "/", path, f"{path}?replytocom={comment.pk}", path.rstrip("/"),
+        article.section.get_absolute_url(), article.authors.get().get_absolute_url(),
+        article.tags.get().get_absolute_url(), "/feed/", "/feed/atom/", "/feed.json",
+        "/sitemap.xml", "/sitemap-articles.xml", "/robots.txt", "/no-such-page/",
+        "/2019/storm", f"/?p={article.pk}", "/?p=999999", "/favicon.ico",
+    ]  # fmt: skip
+    # A reader may carry cookies other than a session's: a CSRF token, messages.
+    cookie = "csrftoken=abcdefghijklmnopqrstuvwxyzabcdef; messages=x"
+    full, readers = get_wsgi_application(), readers_handler()
+    assert VISITOR_MIDDLEWARE <= set(settings.MIDDLEWARE)  # two stacks compared
+    statuses = set()
+    for method in ("GET", "HEAD"):
+        for page in readers_pages:
+            page_path, _, query = page.partition("?")
+            env = {"PATH_INFO": page_path, "QUERY_STRING": query,
+                   "REQUEST_METHOD": method, "HTTP_HOST": "testserver",
+                   "HTTP_COOKIE": cookie, "HTTP_ACCEPT_ENCODING": "gzip"}  # fmt: skip
+            answers = []
+            for handler in (full, readers):
+                environ = {**env, "wsgi.input": io.BytesIO(b"")}
+                setup_testing_defaults(environ)
+                answers.append(call(handler, environ))
+            assert answers[0] == answers[1], (method, page)
+            statuses.add(int(answers[0][0][:3]))
+    assert statuses == {200, 301, 404}
 
 
 def test_second_request_is_a_hit_with_the_same_page(app, make_article):
@@ -93,7 +140,7 @@ def test_a_copy_is_compressed_for_the_first_reader_who_asks(
     in_process_requests, make_article
 ):
     make_article("Storm reaches the coast")
-    cached = PageCacheApp(get_wsgi_application())
+    cached = PageCacheApp(get_wsgi_application(), readers_handler())
 
     def get(**environ):
         env = {"PATH_INFO": "/", "REQUEST_METHOD": "GET", "HTTP_HOST": "testserver",
