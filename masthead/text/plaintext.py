@@ -28,10 +28,16 @@ def without_controls(text: str) -> str:
     Only the distinct characters Python does not call printable are looked
     up, and the text is filtered in one `translate`: a feed with full bodies
     runs 160,000 characters through here, and one lookup per character took
-    26 ms of its 38.
+    26 ms of its 38. Text whose lines are printable (an article's HTML, where
+    only the newlines are not) is returned as it is: finding the distinct
+    characters of 20 articles' bodies took 1 ms of a 9 ms feed, their lines'
+    check 0.33 ms.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.isprintable():
+    if text.isprintable() or all(
+        line.isprintable() or line.replace("\t", "").isprintable()
+        for line in text.split("\n")
+    ):
         return text
     dropped = {
         ord(c): None

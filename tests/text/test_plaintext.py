@@ -83,3 +83,14 @@ def test_without_controls_drops_exactly_the_control_categories():
             c for c in unix if c in "\n\t" or unicodedata.category(c) not in kinds
         )
         assert without_controls(text) == kept
+
+
+def test_without_controls_reads_every_line_of_long_text():
+    """Lines of printable text pass as they are; a control on any line goes."""
+    lines = ["<p>First paragraph, “quoted”.</p>", "\t<li>an indented item</li>"] * 50
+    text = "\n".join(lines)
+    assert without_controls(text) == text
+    assert without_controls(text + "\n<p>bell\x07 and\u200b zero width</p>") == (
+        text + "\n<p>bell and zero width</p>"
+    )
+    assert without_controls(text.replace("item", "it\x00em", 1)) == text
