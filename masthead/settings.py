@@ -84,6 +84,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "masthead.scriptprefix.ScriptPrefixMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "masthead.pagecache.middleware.CachePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

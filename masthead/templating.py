@@ -19,13 +19,14 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.templatetags.static import static
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS
 from django.utils.text import Truncator
 from jinja2 import Environment, pass_context
 from markupsafe import Markup
 
+from masthead.scriptprefix import script_prefix
 from masthead.text.plaintext import without_controls
 
 # The formats reader pages print a moment in, by name: %-formats of a
@@ -150,9 +151,7 @@ def url(name: str, *args, **kwargs) -> str:
     values = (*args, *kwargs.values())
     if not all(value.__class__ in (int, str) for value in values):
         return reverse(name, args=args or None, kwargs=kwargs or None)
-    return _reversed(
-        name, args, tuple(kwargs.items()), get_script_prefix(), get_urlconf()
-    )
+    return _reversed(name, args, tuple(kwargs.items()), script_prefix(), get_urlconf())
 
 
 @lru_cache(maxsize=1024)

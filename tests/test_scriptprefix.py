@@ -6,9 +6,10 @@ from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.core.wsgi import get_wsgi_application
-from django.urls import set_script_prefix
+from django.urls import get_script_prefix, set_script_prefix
 
 from masthead.pagecache.app import call, readers_handler
+from masthead.scriptprefix import script_prefix
 
 
 @pytest.fixture
@@ -40,3 +41,8 @@ def test_pages_under_a_mount_point_link_within_it(
             assert all(link.startswith("/news/") for link in site_links), site_links
             if path == "/":
                 assert f"/news{article_path}" in site_links
+    # Outside a request, Django's own prefix (the last request's, as Django
+    # leaves it).
+    assert script_prefix() == get_script_prefix() == "/news/"
+    set_script_prefix("/")
+    assert script_prefix() == "/"

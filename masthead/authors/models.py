@@ -2,9 +2,10 @@
 
 from django.conf import settings
 from django.db import models
-from django.urls import get_script_prefix
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+from masthead.scriptprefix import script_prefix
 
 
 class Author(models.Model):
@@ -38,7 +39,7 @@ class Author(models.Model):
     def get_absolute_url(self):
         # Formatted, not reversed: every byline on a listing links its authors.
         # A test checks it against the URLconf.
-        return f"{get_script_prefix()}author/{self.slug}/"
+        return f"{script_prefix()}author/{self.slug}/"
 
     @cached_property
     def link_list(self) -> list["AuthorLink"]:

@@ -43,7 +43,10 @@ COMPRESSED_FROM = 256
 # its own) or serves visitors (sessions, CSRF, sign-in, messages, old
 # WordPress addresses, static files), and took 7.5% of an article page's
 # render for publish-files.
-FILE_MIDDLEWARE = ["masthead.pagecache.middleware.CachePolicyMiddleware"]
+FILE_MIDDLEWARE = [
+    "masthead.scriptprefix.ScriptPrefixMiddleware",
+    "masthead.pagecache.middleware.CachePolicyMiddleware",
+]
 BROTLI_QUALITY = 5
 
 
