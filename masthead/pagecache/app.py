@@ -229,7 +229,12 @@ def stored_under(host: str, server_port: str) -> bool:
 
 
 def django_handler(middleware: list[str]) -> WSGIHandler:
-    """Return Django's WSGI handler running only `middleware` (dotted paths)."""
+    """Return Django's WSGI handler running only `middleware` (dotted paths).
+
+    A handler loads its middleware from the settings when it is made, and
+    Django has no other way to give it a list: it is made under settings
+    overridden for that moment.
+    """
     with override_settings(MIDDLEWARE=middleware):
         return WSGIHandler()  # its middleware is loaded here
 

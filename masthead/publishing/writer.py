@@ -39,10 +39,10 @@ EXTENSIONS = {
 }
 COMPRESSED_FROM = 256
 # Of Django's middleware, what a file needs: the cache policy, as only public
-# pages are written. The rest sets headers a file does not keep (nginx sends
-# its own) or serves visitors (sessions, CSRF, sign-in, messages, old
-# WordPress addresses, static files), and took 7.5% of an article page's
-# render for publish-files.
+# pages are written, and the script prefix read once a page. The rest sets
+# headers a file does not keep (nginx sends its own) or serves visitors
+# (sessions, CSRF, sign-in, messages, old WordPress addresses, static files),
+# and took 7.5% of an article page's render for publish-files.
 FILE_MIDDLEWARE = [
     "masthead.scriptprefix.ScriptPrefixMiddleware",
     "masthead.pagecache.middleware.CachePolicyMiddleware",
