@@ -55,11 +55,16 @@ class Response:
         return self.headers.get("x-masthead-cache")
 
 
+def production_app() -> PageCacheApp:
+    """Return the page cache in front of Django, arranged as masthead.wsgi does."""
+    return PageCacheApp(get_wsgi_application(), readers_handler())
+
+
 @pytest.fixture
 def app(in_process_requests):
     """Return a GET through the cache and Django, as a WSGI server would call it."""
     caches["pages"].clear()
-    cached = PageCacheApp(get_wsgi_application(), readers_handler())
+    cached = production_app()
 
     def get(path, method="GET", **environ):
         path, _, query = path.partition("?")
@@ -140,7 +145,7 @@ def test_a_copy_is_compressed_for_the_first_reader_who_asks(
     in_process_requests, make_article
 ):
     make_article("Storm reaches the coast")
-    cached = PageCacheApp(get_wsgi_application(), readers_handler())
+    cached = production_app()
 
     def get(**environ):
         env = {"PATH_INFO": "/", "REQUEST_METHOD": "GET", "HTTP_HOST": "testserver",
@@ -493,7 +498,7 @@ def test_a_flood_of_made_up_hosts_leaves_the_cache_as_it_was(
     in_process_requests, make_article
 ):
     make_article("Storm reaches the coast")
-    cached = PageCacheApp(get_wsgi_application())
+    cached = production_app()
 
     def get(path, host):
         env = {"PATH_INFO": path, "REQUEST_METHOD": "GET", "HTTP_HOST": host,
