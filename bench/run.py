@@ -176,9 +176,9 @@ def summary(runs: list[dict]) -> dict:
     the nginx run before it (the reference itself: by its rate), with the
     median of the rounds' p99s.
 
-    A p99 is the median's own: at a p50 of a fraction of a millisecond, one
-    round's p99 is a scheduling hiccup of the shared machine (nginx serving the
-    same file ranged over 0.7–2.7 ms in six rounds), and the round that has
+    The p99 is not that round's own: at a p50 of a fraction of a millisecond,
+    one round's p99 is a scheduling hiccup of the shared machine (nginx serving
+    the same file ranged over 0.7–2.7 ms in six rounds), and the round that has
     the median ratio need not have the median tail.
     """
     figures = sorted(runs, key=lambda r: (r["ratio"], r["rps"]))[len(runs) // 2]
