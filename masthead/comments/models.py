@@ -4,6 +4,7 @@ import ipaddress
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +77,16 @@ class Comment(models.Model):
             models.Index(fields=["ip_digest", "created_at"], name="comment_by_ip"),
             # The newest change, for the feeds' Last-Modified (feeds/conditional.py).
             models.Index(fields=["modified_at"], name="comment_modified"),
+            # Only the comments that still hold an IP hash or a user agent, so
+            # that their expiry (services.personal_data_expire, every ten
+            # minutes from a comment post) reads the last weeks' comments, not
+            # every comment older than them: 0.5 s with the write lock held at
+            # a million comments before, 0.1 ms with this index.
+            models.Index(
+                fields=["created_at"],
+                condition=~Q(ip_digest="") | ~Q(user_agent=""),
+                name="comment_personal_data",
+            ),
         ]
 
     def __str__(self):

@@ -9,6 +9,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from masthead.comments.models import Comment
+from masthead.comments.services import personal_data_expire
+from tests.plans import sqlite_plans
 
 
 def run(*args):
@@ -64,3 +66,18 @@ def test_purge_erases_ip_hashes_past_their_days(make_article, make_comment, sett
     new.refresh_from_db()
     assert (old.ip_digest, old.user_agent) == ("", "")
     assert (new.ip_digest, new.user_agent) == ("b" * 64, "New browser")
+
+
+@pytest.mark.django_db
+def test_expiry_reads_only_comments_still_holding_personal_data(
+    make_article, make_comment
+):
+    """A post runs the expiry every ten minutes, with the write lock held. Read
+    through every comment older than the cutoff, it took 0.5 s at a million
+    comments; the partial index holds only the last weeks' comments."""
+    make_comment(make_article(), ip_digest="a" * 64)
+    plans = sqlite_plans(personal_data_expire)
+    (update,) = [plan for sql, plan in plans.items() if sql.startswith("UPDATE")]
+    assert update == [
+        "SEARCH comments_comment USING INDEX comment_personal_data (created_at<?)"
+    ]
