@@ -120,7 +120,7 @@ class Front:
             if key is not None:
                 # This process's pages only: the second level (Redis) is
                 # read by the threads when this misses. (With REDIS_URL the
-                # generation itself is one Redis read, made here.)
+                # generation is a poll of this process's subscription.)
                 entry = self.cache.stored(generation.current(), key, shared=False)
                 if entry is not None:
                     encoding = pagecache.wanted(

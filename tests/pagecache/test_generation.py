@@ -1,0 +1,169 @@
+"""The content generation in Redis, as several app servers share it."""
+
+import itertools
+import logging
+import os
+import time
+
+import pytest
+import redis
+
+from masthead.pagecache.generation import RedisGeneration
+
+# The Redis the suite may use (`make test` names it); the tests' keys are their own.
+REDIS_URL = os.environ.get("REDIS_URL") or os.environ.get(
+    "REDIS_TEST_URL", "redis://127.0.0.1:6379/15"
+)
+serial = itertools.count()
+
+
+def reachable(url: str) -> bool:
+    try:
+        return redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except (redis.RedisError, OSError):
+        return False
+
+
+pytestmark = pytest.mark.skipif(
+    not reachable(REDIS_URL), reason=f"no Redis answers at {REDIS_URL}"
+)
+
+
+@pytest.fixture
+def servers():
+    """Return a function giving one more app server's generation, all on one key."""
+    key = f"masthead:test-generation:{os.getpid()}:{next(serial)}"
+    made = []
+
+    def server(recheck_seconds: float = 3600) -> RedisGeneration:
+        generation = RedisGeneration(REDIS_URL, key)
+        generation.RECHECK_SECONDS = recheck_seconds
+        made.append(generation)
+        return generation
+
+    yield server
+    for generation in made:
+        generation.forget()
+    redis.Redis.from_url(REDIS_URL).delete(key)
+
+
+def counting_reads(generation: RedisGeneration) -> list:
+    """Count the reads of the counter `generation` makes from now on."""
+    reads, read = [], generation.client.get
+
+    def counted(key):
+        reads.append(key)
+        return read(key)
+
+    generation.client.get = counted
+    return reads
+
+
+def until_changed(generation: RedisGeneration, token: str, seconds: float = 5) -> str:
+    deadline = time.monotonic() + seconds
+    while (now := generation.current()) == token and time.monotonic() < deadline:
+        time.sleep(0.001)
+    return now
+
+
+def test_a_bump_on_one_server_is_heard_on_another_without_reading_redis(servers):
+    editor, reader = servers(), servers()
+    before = reader.current()
+    assert editor.current() == before
+    reads = counting_reads(reader)
+
+    editor.bump()
+
+    assert editor.current() != before  # its own change, at once
+    assert until_changed(reader, before) == editor.current()
+    for _ in range(1000):  # a page-cache hit's read asks Redis nothing
+        reader.current()
+    assert reads == []
+
+
+def test_the_server_that_bumps_sees_its_change_on_its_next_read(servers):
+    editor = servers()
+    tokens = [editor.current()]
+    for _ in range(3):
+        editor.bump()
+        tokens.append(editor.current())
+    assert len(set(tokens)) == 4
+    assert [int(t) for t in tokens] == sorted(int(t) for t in tokens)
+
+
+def test_a_dropped_subscription_is_made_again_and_no_bump_is_missed(servers):
+    editor, reader = servers(), servers(recheck_seconds=0.05)
+    before = reader.current()
+    host, port = reader.subscription.connection._sock.getsockname()[:2]
+    editor.client.execute_command("CLIENT", "KILL", "ADDR", f"{host}:{port}")
+
+    editor.bump()  # published while the reader has no subscription
+
+    assert until_changed(reader, before) == editor.current()
+    # Subscribed again: the next bump is heard, not read.
+    time.sleep(0.1)
+    reader.current()
+    reader.RECHECK_SECONDS = 3600
+    reads = counting_reads(reader)
+    second = reader.current()
+    editor.bump()
+    assert until_changed(reader, second) == editor.current()
+    assert reads == []
+
+
+def test_a_subscription_gone_deaf_misses_a_bump_for_a_second_at_most(servers):
+    editor, reader = servers(), servers(recheck_seconds=0.05)
+    before = reader.current()
+    reader.subscription.unsubscribe()  # still connected, told nothing more
+
+    editor.bump()
+
+    assert until_changed(reader, before) == editor.current()  # read once a second
+
+
+def test_a_subscription_that_stops_answering_is_made_anew(servers, caplog):
+    reader = servers(recheck_seconds=0.02)
+    reader.current()
+    silent = reader.subscription
+    silent.ping = lambda: None  # its PINGs get no answer, as over a dead link
+    deadline = time.monotonic() + 5
+    while reader.subscription in (silent, None) and time.monotonic() < deadline:
+        time.sleep(0.005)
+        reader.current()
+    assert reader.subscription not in (silent, None)
+    assert "did not answer a PING" in caplog.text
+
+
+def test_a_bump_while_the_counter_is_lost_makes_a_new_one_heard_everywhere(servers):
+    editor, reader = servers(), servers()
+    before = reader.current()
+    editor.client.delete(editor.key)  # Redis restarted empty, or the key evicted
+
+    editor.bump()
+
+    assert until_changed(reader, before) == editor.current()
+    assert editor.client.get(editor.key).decode() == editor.current()
+
+
+def test_redis_gone_keeps_the_last_token_and_says_so(servers, caplog):
+    reader = servers(recheck_seconds=0.01)
+    before = reader.current()
+    reader.client = reader.connect("redis://127.0.0.1:1/0")  # nothing listens there
+    reader.forget()
+    time.sleep(0.02)
+
+    with caplog.at_level(logging.WARNING, logger="masthead.pagecache"):
+        assert reader.current() == before
+    assert "serving generation" in caplog.text
+
+
+def test_a_server_that_never_reached_redis_says_so():
+    never = RedisGeneration("redis://127.0.0.1:1/0", "masthead:test-generation:none")
+    with pytest.raises(redis.ConnectionError):
+        never.current()
+
+
+def test_the_channel_names_the_database():
+    a = RedisGeneration("redis://127.0.0.1:6379/3", "masthead:generation")
+    b = RedisGeneration("redis://127.0.0.1:6379/4", "masthead:generation")
+    assert a.channel != b.channel
