@@ -15,6 +15,7 @@ import time
 import urllib.parse
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -66,29 +67,35 @@ def demo_server(tmp_path_factory):
     run = dict(env=env, check=True, capture_output=True, text=True, cwd=ROOT)
     subprocess.run([*masthead, "migrate", "--noinput"], **run)
     demo = subprocess.run([*masthead, "demo"], **run)
-    port = free_port()
-    log = open(var_dir / "serve.log", "w")
-    server = subprocess.Popen(
-        [*masthead, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(base, server, var_dir / "serve.log")
-        yield type(
-            "DemoSite", (), {"url": base, "demo_output": demo.stdout, "env": env}
-        )
+        with serving(env, var_dir / "serve.log") as base:
+            yield type(
+                "DemoSite", (), {"url": base, "demo_output": demo.stdout, "env": env}
+            )
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
         next(databases, None)
+
+
+@contextmanager
+def serving(env: dict, log_path: Path):
+    """Run `masthead serve` (one worker) with `env`; yield its base URL."""
+    port = free_port()
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "masthead", "serve", "--bind",
+             f"127.0.0.1:{port}", "--workers", "1"],
+            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_for(base, server, log_path)
+            yield base
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 def wait_for(base: str, server: subprocess.Popen, log_path: Path) -> None:

@@ -2,7 +2,12 @@
 
 import http.client
 import socket
+import subprocess
+import sys
+import uuid
 from urllib.parse import urlsplit
+
+from tests.browser.conftest import ROOT, fetch, serving
 
 
 def connect(demo_server) -> http.client.HTTPConnection:
@@ -51,3 +56,43 @@ def test_a_body_over_the_limit_is_refused_before_it_is_sent(demo_server):
         )
         status_line = s.recv(4096).split(b"\r\n", 1)[0]
     assert status_line == b"HTTP/1.1 413 Payload Too Large"
+
+
+def test_a_change_made_anywhere_shows_on_the_next_request_to_every_server(
+    demo_server, demo_urls, tmp_path
+):
+    """Two app servers on one database (and one Redis, when the run has one)."""
+    path = urlsplit(demo_urls["article"]).path
+    slug = path.rstrip("/").rsplit("/", 1)[1]
+    with serving(demo_server.env, tmp_path / "second.log") as second:
+        for base in (demo_server.url, second):  # both store the pages
+            for page in ("/", path, "/", path):
+                fetch(base + page)
+        title = f"Headline {uuid.uuid4().hex[:8]}"
+        # As the newsroom would, from a third process.
+        own_headline = set_headline(demo_server.env, slug, title)
+        try:
+            for base in (second, demo_server.url):
+                for page in ("/", path):
+                    status, html = fetch(base + page)
+                    assert status == 200
+                    assert title in html, f"{base}{page} is stale"
+        finally:
+            set_headline(demo_server.env, slug, own_headline)
+
+
+def set_headline(env: dict, slug: str, title: str) -> str:
+    """Give the article `slug` the headline `title`; return the one it had."""
+    code = (
+        "from masthead.articles.models import Article\n"
+        f"article = Article.objects.get(slug={slug!r})\n"
+        "print(article.headline)\n"
+        f"article.headline = {title!r}\n"
+        "article.save()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "masthead", "shell", "-c", code],
+        env=env, cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()[-1]
