@@ -20,7 +20,10 @@ DATABASE_URL, as for `masthead serve`):
   stored hit (bench/constant_app.py): what granian itself costs a request,
   the ceiling of a hit;
 - when --files DIR is given, nginx serving `masthead publish-files DIR`
-  with deploy/nginx.conf's rules.
+  with deploy/nginx.conf's rules;
+- when --redis URL is given, a third `masthead serve` whose page cache and
+  content generation are in that Redis, as app servers share them (the
+  others run without Redis, whatever REDIS_URL says).
 
 and runs `wrk -t2 -c16` against each page, every client asking for gzip (so
 nginx and Masthead send the same compressed bytes), printing requests/s, p50,
@@ -51,6 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 NGINX_PORT, CACHED_PORT, MISSING_PORT, FILES_PORT = 8781, 8782, 8783, 8784
 CONSTANT_PORT = 8785
+SHARED_PORT = 8787
 # The second nginx's copy of the reference server (its config is NGINX_CONF's).
 FILES_NGINX_SPARE_PORT = 8786
 # Sent by granian itself, or hop-by-hop (urllib asks to close the connection).
@@ -241,6 +245,7 @@ def site_urls() -> dict[str, str]:
 
 # Readers of the cached article while other clients post comments flat out.
 FLOODED = "article, cache hit, during a comment-post flood"
+SHARED = "article, cache hit, pages and generation in Redis"
 CEILING = "granian alone: the article's hit, stored"
 
 
@@ -303,6 +308,11 @@ def main() -> None:
     )  # fmt: skip
     parser.add_argument("--files-dir", help="publish-files into this folder (kept)")
     parser.add_argument(
+        "--redis", metavar="URL",
+        help="also measure the article's hit on a server sharing its page cache"
+        " and generation through this Redis database, which the run empties",
+    )  # fmt: skip
+    parser.add_argument(
         "--only", action="append",
         help="run only the cases whose name contains this text (case names hold"
         " commas, so give --only once per text: --only 'cache hit' --only feed)",
@@ -324,6 +334,7 @@ def main() -> None:
                "MASTHEAD_SECURE": "false",
                "MASTHEAD_COMMENTS_RATE_LIMIT_IP": "off",
                "MASTHEAD_COMMENTS_RATE_LIMIT_EMAIL": "off"}  # fmt: skip
+        env.pop("REDIS_URL", None)  # the embedded default; --redis for the other
         if args.demo:
             env["MASTHEAD_VAR_DIR"] = str(tmp / "var")
             for step in (["migrate", "-v0"], ["demo"]):
@@ -344,7 +355,6 @@ def main() -> None:
         # No room for a page: each one is stored and dropped at once. Without
         # Redis, which would keep the page for the next request.
         no_room = {**env, "MASTHEAD_PAGE_CACHE_LOCAL_MB": "0"}
-        no_room.pop("REDIS_URL", None)
         missing = masthead(stack, no_room, MISSING_PORT, tmp, "missing",
                            args.workers, args.threads)  # fmt: skip
         static_root = tmp / "static-root"
@@ -360,11 +370,18 @@ def main() -> None:
         constant(stack, tmp, f"http://127.0.0.1:{CACHED_PORT}{urls['article']}",
                  args.workers)  # fmt: skip
 
+        if args.redis:
+            import redis
+
+            redis.Redis.from_url(args.redis).flushdb()
+            shared = masthead(stack, {**env, "REDIS_URL": args.redis}, SHARED_PORT,
+                              tmp, "shared", args.workers, args.threads)  # fmt: skip
         posting = comment_script(tmp, urls["article_id"])
         cases = [
             ("nginx: the article as a static file", NGINX_PORT, "/", None),
             ("article, cache hit", CACHED_PORT, urls["article"], None),
             (CEILING, CONSTANT_PORT, "/", None),
+            *([(SHARED, SHARED_PORT, urls["article"], None)] if args.redis else []),
             ("article, cache miss (full render)", MISSING_PORT, urls["article"], None),
             ("home, cache hit", CACHED_PORT, "/", None),
             ("home, cache miss", MISSING_PORT, "/", None),
@@ -473,6 +490,8 @@ def main() -> None:
             "cached": resident_mb(cached.pid),
             "no_room": resident_mb(missing.pid),
         }
+        if args.redis:
+            memory["shared"] = resident_mb(shared.pid)
         print(
             f"largest server process: {memory['cached']:.0f} MB (cache on),"
             f" {memory['no_room']:.0f} MB (no room for pages)"
