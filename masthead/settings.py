@@ -177,7 +177,9 @@ MASTHEAD_PAGE_CACHE_SECONDS = int(
 if REDIS_URL:
     CACHES = {
         name: {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, going on without Redis when it fails (readers' pages
+            # are made again rather than refused).
+            "BACKEND": "masthead.pagecache.backends.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"masthead:{name}",
         }

@@ -375,10 +375,18 @@ class PageCacheApp:
             start_response(status, headers)
             return [body]
         self.local.put(token, key, entry)
+        self.share(token, key, entry)
+        return answer(entry, environ, start_response, "miss")
+
+    def share(self, token: str, key: str, entry: Entry) -> None:
+        """Store `entry` for the other app servers' readers too, when there are.
+
+        Should Redis fail, the page is not shared and nothing else is lost
+        (masthead.pagecache.backends).
+        """
         if self.shared is not None:
             timeout = max(int(entry.expires - time.time()), 1)
             self.shared.set(shared_key(token, key), entry, timeout=timeout)
-        return answer(entry, environ, start_response, "miss")
 
     def entry(
         self, status: str, headers: list, body: bytes, accepted: str = ""
@@ -430,9 +438,7 @@ class PageCacheApp:
             body = COMPRESS[encoding](entry.variants["identity"][1])
             entry.variants[encoding] = variant(entry.not_modified, encoding, body)
             self.local.grew(token, key, entry, len(body) + 512)
-            if self.shared is not None:  # for the other app servers' readers
-                timeout = max(int(entry.expires - time.time()), 1)
-                self.shared.set(shared_key(token, key), entry, timeout=timeout)
+            self.share(token, key, entry)
         return answer(entry, environ, start_response, outcome, encoding)
 
     def expires_at(self) -> float:

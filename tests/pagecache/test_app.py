@@ -4,6 +4,7 @@ goes stale after a change readers could see."""
 import datetime
 import gzip
 import io
+import logging
 import subprocess
 import sys
 import time
@@ -128,6 +129,40 @@ def test_second_request_is_a_hit_with_the_same_page(app, make_article):
     assert "s-maxage=60" in second.headers["cache-control"]
     assert "stale-while-revalidate=600" in second.headers["cache-control"]
     assert second.headers["content-length"] == str(len(second.body))
+
+
+def test_readers_are_served_while_redis_is_away(
+    in_process_requests, make_article, caplog
+):
+    from masthead import memo
+    from masthead.pagecache.backends import RedisCache
+
+    make_article("Storm reaches the coast")
+    cached = production_app()
+    # Nothing listens there: Redis down, or cut off from this app server.
+    gone = RedisCache("redis://127.0.0.1:1/0", {})
+    cached.shared = gone
+    memo_cache, memo.cache = memo.cache, gone  # the values computed once too
+    environ = {"PATH_INFO": "/", "REQUEST_METHOD": "GET", "HTTP_HOST": "testserver",
+               "HTTP_ACCEPT_ENCODING": "gzip"}  # fmt: skip
+    setup_testing_defaults(environ)
+    # Django's set-up (in production_app) configured logging anew, without
+    # the handler caplog had put on the root logger.
+    logger = logging.getLogger("masthead.pagecache")
+    logger.addHandler(caplog.handler)
+    try:
+        first = Response(*call(cached, dict(environ)))  # rendered, not shared
+        gzipped = Response(*call(cached, dict(environ)))  # from this process
+        plain = Response(*call(cached, {**environ, "HTTP_ACCEPT_ENCODING": ""}))
+    finally:
+        logger.removeHandler(caplog.handler)
+        memo.cache = memo_cache
+
+    assert [r.status for r in (first, gzipped, plain)] == [200, 200, 200]
+    assert (first.outcome, gzipped.outcome, plain.outcome) == ("miss", "hit", "hit")
+    assert "Storm reaches the coast" in gzipped.text
+    failures = [r for r in caplog.records if "going on without it" in r.getMessage()]
+    assert len(failures) == 1, caplog.text  # said once, not on every request
 
 
 def test_compressed_copies_say_the_same(app, make_article):

@@ -1,0 +1,75 @@
+"""With REDIS_URL: Django's Redis cache, which pages can do without.
+
+Both caches hold what can be made again: rendered pages, and values computed
+once per content generation (masthead.memo). When Redis fails (down, cut off,
+restarting), a read finds nothing and a write is dropped, so readers' pages
+are rendered and answered from each process's memory instead of failing
+with it: a site must not go dark because its cache did. A warning says so,
+every ten seconds at most. Errors that are not Redis's own (a value that
+cannot be pickled) still raise.
+"""
+
+import logging
+import math
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from redis import RedisError
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+logger = logging.getLogger("masthead.pagecache")
+
+FAILURES = (RedisError, OSError)
+WARN_EVERY_SECONDS = 10
+
+
+class RedisCache(DjangoRedisCache):
+    def __init__(self, server, params):
+        # Fail fast unless OPTIONS say otherwise: redis-py's own retries,
+        # backing off between them, held a request five seconds with Redis
+        # down. One retry at once still covers a connection Redis had closed.
+        options = {
+            "socket_connect_timeout": 1,
+            "socket_timeout": 1,
+            "retry": Retry(NoBackoff(), 1),
+            **params.get("OPTIONS", {}),
+        }
+        super().__init__(server, {**params, "OPTIONS": options})
+        self.failed = -math.inf  # when Redis last failed
+
+    def failing(self, action: str) -> None:
+        now = time.monotonic()
+        if now - self.failed > WARN_EVERY_SECONDS:
+            logger.warning(
+                "Redis failed to %s; going on without it", action, exc_info=True
+            )
+        self.failed = now
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except FAILURES:
+            self.failing("read a cached value")
+            return default
+
+    def get_many(self, keys, version=None):
+        try:
+            return super().get_many(keys, version)
+        except FAILURES:
+            self.failing("read cached values")
+            return {}
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            super().set(key, value, timeout, version)
+        except FAILURES:
+            self.failing("store a value")
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().add(key, value, timeout, version)
+        except FAILURES:
+            self.failing("store a value")
+            return False
