@@ -1,13 +1,17 @@
 """`masthead serve` over real sockets: granian, the RSGI front, Django behind it."""
 
 import http.client
+import shutil
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from urllib.parse import urlsplit
 
-from tests.browser.conftest import ROOT, fetch, serving
+import pytest
+
+from tests.browser.conftest import ROOT, fetch, free_port, serving
 
 
 def connect(demo_server) -> http.client.HTTPConnection:
@@ -96,3 +100,58 @@ def set_headline(env: dict, slug: str, title: str) -> str:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     return done.stdout.splitlines()[-1]
+
+
+@pytest.mark.skipif(not shutil.which("redis-server"), reason="redis-server is missing")
+def test_readers_are_served_while_redis_is_down_and_changes_flow_after(
+    demo_server, demo_urls, tmp_path
+):
+    """An app server sharing its cache through a Redis that stops, then comes back."""
+    port = free_port()
+    redis_server = [
+        "redis-server", "--port", str(port), "--bind", "127.0.0.1",
+        "--save", "", "--appendonly", "no", "--dir", str(tmp_path),
+    ]  # fmt: skip
+    env = {**demo_server.env, "REDIS_URL": f"redis://127.0.0.1:{port}/0"}
+    pages = [urlsplit(demo_urls[name]).path for name in ("home", "article", "section")]
+    slug = pages[1].rstrip("/").rsplit("/", 1)[1]
+    redis = started(redis_server, port)
+    with serving(env, tmp_path / "served.log") as base:
+        for page in pages:  # stored in the server's memory and in Redis
+            assert fetch(base + page)[0] == 200
+        stop(redis)
+
+        # Pages stored are answered; one never asked for is rendered.
+        for page in [*pages, urlsplit(demo_urls["tag"]).path]:
+            assert fetch(base + page)[0] == 200
+
+        redis = started(redis_server, port)  # back, and empty
+        title = f"Headline {uuid.uuid4().hex[:8]}"
+        own_headline = set_headline(env, slug, title)
+        try:
+            deadline = time.monotonic() + 5  # the server reads Redis once a second
+            while title not in fetch(base + "/")[1] and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert title in fetch(base + "/")[1]
+        finally:
+            set_headline(demo_server.env, slug, own_headline)
+            stop(redis)
+    assert "going on without it" in (tmp_path / "served.log").read_text()
+
+
+def started(command: list[str], port: int) -> subprocess.Popen:
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return server
+        except OSError:
+            time.sleep(0.05)
+    server.kill()
+    pytest.fail("redis-server did not start")
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    server.wait(timeout=10)
