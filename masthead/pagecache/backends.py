@@ -5,8 +5,10 @@ once per content generation (masthead.memo). When Redis fails (down, cut off,
 restarting), a read finds nothing and a write is dropped, so readers' pages
 are rendered and answered from each process's memory instead of failing
 with it: a site must not go dark because its cache did. A warning says so,
-every ten seconds at most. Errors that are not Redis's own (a value that
-cannot be pickled) still raise.
+every ten seconds at most. After a failure Redis is left alone for
+`REST_SECONDS`: cut off by a network that drops packets, each call would
+wait out the connection's timeout, several times a render. Errors that are
+not Redis's own (a value that cannot be pickled) still raise.
 """
 
 import logging
@@ -23,6 +25,7 @@ logger = logging.getLogger("masthead.pagecache")
 
 FAILURES = (RedisError, OSError)
 WARN_EVERY_SECONDS = 10
+REST_SECONDS = 5
 
 
 class RedisCache(DjangoRedisCache):
@@ -38,16 +41,26 @@ class RedisCache(DjangoRedisCache):
         }
         super().__init__(server, {**params, "OPTIONS": options})
         self.failed = -math.inf  # when Redis last failed
+        self.warned = -math.inf
 
     def failing(self, action: str) -> None:
-        now = time.monotonic()
-        if now - self.failed > WARN_EVERY_SECONDS:
+        self.failed = now = time.monotonic()
+        if now - self.warned > WARN_EVERY_SECONDS:
+            self.warned = now
             logger.warning(
-                "Redis failed to %s; going on without it", action, exc_info=True
+                "Redis failed to %s; going on without it for %d s",
+                action,
+                REST_SECONDS,
+                exc_info=True,
             )
-        self.failed = now
+
+    def away(self) -> bool:
+        """Return whether Redis failed in the last REST_SECONDS."""
+        return time.monotonic() - self.failed < REST_SECONDS
 
     def get(self, key, default=None, version=None):
+        if self.away():
+            return default
         try:
             return super().get(key, default, version)
         except FAILURES:
@@ -55,6 +68,8 @@ class RedisCache(DjangoRedisCache):
             return default
 
     def get_many(self, keys, version=None):
+        if self.away():
+            return {}
         try:
             return super().get_many(keys, version)
         except FAILURES:
@@ -62,12 +77,16 @@ class RedisCache(DjangoRedisCache):
             return {}
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        if self.away():
+            return
         try:
             super().set(key, value, timeout, version)
         except FAILURES:
             self.failing("store a value")
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        if self.away():
+            return False
         try:
             return super().add(key, value, timeout, version)
         except FAILURES:

@@ -17,6 +17,7 @@ import math
 import mmap
 import os
 import select
+import ssl
 import threading
 import time
 import weakref
@@ -129,13 +130,16 @@ class RedisGeneration:
 
     Once a second the counter itself is read, and a PING sent down the
     subscription must have come back by the next second: a message lost, or a
-    connection dropped without an error, is caught within a second or two,
-    and meanwhile (Redis unreachable too) the last token known is kept, so
-    readers keep their stored pages.
+    connection dropped without an error, is caught within a second or two.
+    While Redis is unreachable the last token known is kept, so readers keep
+    their stored pages (a process that never reached it makes one of its
+    own, shared with no one), and the checks back off to one every
+    `LONGEST_PAUSE` seconds: each may hold the event loop for `TIMEOUT`
+    (a connection to a host that does not answer).
     """
 
     RECHECK_SECONDS = 1.0
-    # The longest the event loop may wait on Redis, once a second at most.
+    LONGEST_PAUSE = 8.0
     TIMEOUT = 0.5
 
     def __init__(self, url: str, key: str):
@@ -149,13 +153,14 @@ class RedisGeneration:
         self.channel = f"{key}@{database}"
         self.bump_script = self.client.register_script(BUMP)
         self.lock = threading.Lock()  # a subscription is one connection
-        self.token: str | None = None
+        self.token: str | None = None  # None until first asked
         self.newest = -1  # the token as a number, for messages out of order
         self.subscription = None
         self.poll: Callable[[int], list] | None = None
         self.polled = None  # the socket polled
         self.pinged = False  # a PING sent down the subscription, not yet answered
         self.checked = -math.inf
+        self.pause = self.RECHECK_SECONDS  # between checks; longer while failing
         os.register_at_fork(after_in_child=_forgetting(self))
 
     def connect(self, url: str):
@@ -184,10 +189,8 @@ class RedisGeneration:
                 except self.errors:  # gone: read the counter now
                     self.forget()
                     self.checked = -math.inf
-            if time.monotonic() - self.checked > self.RECHECK_SECONDS:
+            if time.monotonic() - self.checked > self.pause:
                 self.recheck()
-            if self.token is None:
-                raise RuntimeError("Redis has not given the content generation yet")
             return self.token
 
     def recheck(self) -> None:
@@ -207,14 +210,19 @@ class RedisGeneration:
                 self.client.set(self.key, time.time_ns(), nx=True)
                 token = self.client.get(self.key)
             self.heard(token, read=True)
+            self.pause = self.RECHECK_SECONDS
         except self.errors:
             self.forget()
             if self.token is None:
-                raise
+                # Never reached: a token of this process's own, so that its
+                # pages are still stored, and shared with no other server.
+                self.token = f"unshared-{os.getpid()}-{time.time_ns()}"
+            self.pause = min(2 * self.pause, self.LONGEST_PAUSE)
             logger.warning(
                 "Redis did not answer about the content generation; serving"
-                " generation %s until it does",
+                " generation %s, asking again in %.0f s",
                 self.token,
+                self.pause,
                 exc_info=True,
             )
 
@@ -239,8 +247,10 @@ class RedisGeneration:
         socket's timeout twice); redis-py names no public way to its socket.
         """
         self.polled = getattr(self.subscription.connection, "_sock", None)
-        if self.polled is None:
-            self.poll = lambda timeout: [True]  # ask redis-py each time
+        if self.polled is None or isinstance(self.polled, ssl.SSLSocket):
+            # Over TLS a message may wait decrypted in the socket object,
+            # unseen by a poll of the file descriptor: ask redis-py each time.
+            self.poll = lambda timeout: [True]
             return
         poller = select.poll()
         poller.register(self.polled, select.POLLIN | select.POLLPRI)

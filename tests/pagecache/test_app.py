@@ -143,6 +143,8 @@ def test_readers_are_served_while_redis_is_away(
     gone = RedisCache("redis://127.0.0.1:1/0", {})
     cached.shared = gone
     memo_cache, memo.cache = memo.cache, gone  # the values computed once too
+    asked, ask = [], gone._cache.get
+    gone._cache.get = lambda *args: asked.append(args) or ask(*args)
     environ = {"PATH_INFO": "/", "REQUEST_METHOD": "GET", "HTTP_HOST": "testserver",
                "HTTP_ACCEPT_ENCODING": "gzip"}  # fmt: skip
     setup_testing_defaults(environ)
@@ -163,6 +165,7 @@ def test_readers_are_served_while_redis_is_away(
     assert "Storm reaches the coast" in gzipped.text
     failures = [r for r in caplog.records if "going on without it" in r.getMessage()]
     assert len(failures) == 1, caplog.text  # said once, not on every request
+    assert len(asked) == 1  # then left alone for a while, not asked at each read
 
 
 def test_compressed_copies_say_the_same(app, make_article):

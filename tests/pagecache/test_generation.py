@@ -103,7 +103,7 @@ def test_a_dropped_subscription_is_made_again_and_no_bump_is_missed(servers):
     # Subscribed again: the next bump is heard, not read.
     time.sleep(0.1)
     reader.current()
-    reader.RECHECK_SECONDS = 3600
+    reader.RECHECK_SECONDS = reader.pause = 3600
     reads = counting_reads(reader)
     second = reader.current()
     editor.bump()
@@ -157,10 +157,40 @@ def test_redis_gone_keeps_the_last_token_and_says_so(servers, caplog):
     assert "serving generation" in caplog.text
 
 
-def test_a_server_that_never_reached_redis_says_so():
-    never = RedisGeneration("redis://127.0.0.1:1/0", "masthead:test-generation:none")
-    with pytest.raises(redis.ConnectionError):
-        never.current()
+def test_checks_back_off_while_redis_is_gone(servers):
+    reader = servers(recheck_seconds=0.01)
+    reader.LONGEST_PAUSE = 0.08
+    before = reader.current()
+    reader.client = reader.connect("redis://127.0.0.1:1/0")
+    reader.forget()
+    attempts, subscribe = [], reader.subscribe
+    reader.subscribe = lambda: attempts.append(1) or subscribe()
+
+    deadline = time.monotonic() + 0.6
+    while time.monotonic() < deadline:  # a busy event loop's reads
+        assert reader.current() == before
+        time.sleep(0.001)
+
+    assert reader.pause == reader.LONGEST_PAUSE
+    assert 3 <= len(attempts) <= 12  # not one per 10 ms, as before the first failure
+
+
+def test_a_server_started_without_redis_serves_and_joins_once_it_answers(servers):
+    editor = servers()
+    shared = editor.current()
+    alone = RedisGeneration("redis://127.0.0.1:1/0", editor.key)  # nothing there
+    alone.RECHECK_SECONDS = alone.LONGEST_PAUSE = 0.01
+
+    own = alone.current()
+    assert own != shared and own.startswith("unshared-")
+    assert alone.current() == own  # pages stored meanwhile stay found
+
+    alone.client = alone.connect(REDIS_URL)  # Redis answers
+    time.sleep(0.02)
+    assert alone.current() == shared
+    editor.bump()
+    assert until_changed(alone, shared) == editor.current()
+    alone.forget()
 
 
 def test_the_channel_names_the_database():
