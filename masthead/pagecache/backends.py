@@ -6,9 +6,10 @@ restarting), a read finds nothing and a write is dropped, so readers' pages
 are rendered and answered from each process's memory instead of failing
 with it: a site must not go dark because its cache did. A warning says so,
 every ten seconds at most. After a failure Redis is left alone for
-`REST_SECONDS`: cut off by a network that drops packets, each call would
-wait out the connection's timeout, several times a render. Errors that are
-not Redis's own (a value that cannot be pickled) still raise.
+`REST_SECONDS`, by both caches of the process: hung, or cut off by a network
+that drops packets, it made each call wait out the socket's timeout, several
+times a render (a page never rendered before got no answer for seconds).
+Errors that are not Redis's own (a value that cannot be pickled) still raise.
 """
 
 import logging
@@ -17,7 +18,7 @@ import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
-from redis import RedisError
+from redis import ConnectionError, RedisError
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -26,27 +27,32 @@ logger = logging.getLogger("masthead.pagecache")
 FAILURES = (RedisError, OSError)
 WARN_EVERY_SECONDS = 10
 REST_SECONDS = 5
+# When Redis last failed, and when that was last said, by its address: the
+# "default" and "pages" caches are one Redis.
+failed_at: dict[tuple[str, ...], float] = {}
+warned_at: dict[tuple[str, ...], float] = {}
 
 
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         # Fail fast unless OPTIONS say otherwise: redis-py's own retries,
         # backing off between them, held a request five seconds with Redis
-        # down. One retry at once still covers a connection Redis had closed.
+        # down. One retry at once, on a connection refused or closed only,
+        # still covers a connection Redis had dropped; a read that timed out
+        # is not tried again.
         options = {
-            "socket_connect_timeout": 1,
-            "socket_timeout": 1,
-            "retry": Retry(NoBackoff(), 1),
+            "socket_connect_timeout": 0.5,
+            "socket_timeout": 0.5,
+            "retry": Retry(NoBackoff(), 1, supported_errors=(ConnectionError,)),
             **params.get("OPTIONS", {}),
         }
         super().__init__(server, {**params, "OPTIONS": options})
-        self.failed = -math.inf  # when Redis last failed
-        self.warned = -math.inf
+        self.address = tuple(self._servers)
 
     def failing(self, action: str) -> None:
-        self.failed = now = time.monotonic()
-        if now - self.warned > WARN_EVERY_SECONDS:
-            self.warned = now
+        failed_at[self.address] = now = time.monotonic()
+        if now - warned_at.get(self.address, -math.inf) > WARN_EVERY_SECONDS:
+            warned_at[self.address] = now
             logger.warning(
                 "Redis failed to %s; going on without it for %d s",
                 action,
@@ -56,7 +62,8 @@ class RedisCache(DjangoRedisCache):
 
     def away(self) -> bool:
         """Return whether Redis failed in the last REST_SECONDS."""
-        return time.monotonic() - self.failed < REST_SECONDS
+        failed = failed_at.get(self.address, -math.inf)
+        return time.monotonic() - failed < REST_SECONDS
 
     def get(self, key, default=None, version=None):
         if self.away():

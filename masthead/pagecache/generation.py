@@ -134,8 +134,8 @@ class RedisGeneration:
     While Redis is unreachable the last token known is kept, so readers keep
     their stored pages (a process that never reached it makes one of its
     own, shared with no one), and the checks back off to one every
-    `LONGEST_PAUSE` seconds: each may hold the event loop for `TIMEOUT`
-    (a connection to a host that does not answer).
+    `LONGEST_PAUSE` seconds. Subscribing again, which may wait `TIMEOUT` on
+    a Redis that does not answer, is done on a thread of its own.
     """
 
     RECHECK_SECONDS = 1.0
@@ -161,14 +161,15 @@ class RedisGeneration:
         self.pinged = False  # a PING sent down the subscription, not yet answered
         self.checked = -math.inf
         self.pause = self.RECHECK_SECONDS  # between checks; longer while failing
+        self.joining = False  # subscribing on a thread of its own
         os.register_at_fork(after_in_child=_forgetting(self))
 
     def connect(self, url: str):
         """Return a client of the Redis at `url` that fails fast.
 
         No retries: redis-py's (with waits between them) held the event loop
-        for five seconds when Redis was down; this class tries again a second
-        later, serving the last token meanwhile.
+        for five seconds when Redis was down; this class tries again later,
+        serving the last token meanwhile.
         """
         from redis import Redis
         from redis.backoff import NoBackoff
@@ -186,59 +187,108 @@ class RedisGeneration:
             if self.poll is not None and self.poll(0):
                 try:
                     self.hear()
-                except self.errors:  # gone: read the counter now
+                except self.errors:  # gone: subscribe again now
                     self.forget()
                     self.checked = -math.inf
             if time.monotonic() - self.checked > self.pause:
-                self.recheck()
+                self.checked = time.monotonic()
+                if self.subscription is not None:
+                    self.check()
+                elif self.token is None:  # nothing to serve meanwhile
+                    self.join()
+                elif not self.joining:
+                    # Subscribing may wait on an unanswering Redis: not on
+                    # the event loop, which serves the last token meanwhile.
+                    self.joining = True
+                    threading.Thread(
+                        target=self.join_apart, name="masthead-generation", daemon=True
+                    ).start()
             return self.token
 
-    def recheck(self) -> None:
-        """Read the counter; check the subscription, or subscribe again."""
-        self.checked = time.monotonic()
+    def check(self) -> None:
+        """Read the counter, and see that the subscription answered its last PING."""
         try:
-            if self.subscription is None:
-                self.subscribe()  # before the read: no bump can fall between
-            else:
-                self.hear()
-                if self.pinged:
-                    raise ConnectionError("the subscription did not answer a PING")
-                self.subscription.ping()
-                self.pinged = True
-            token = self.client.get(self.key)
-            if token is None:
-                self.client.set(self.key, time.time_ns(), nx=True)
-                token = self.client.get(self.key)
-            self.heard(token, read=True)
+            self.hear()
+            if self.pinged:
+                raise ConnectionError("the subscription did not answer a PING")
+            self.subscription.ping()
+            self.pinged = True
+            self.heard(self.read(), read=True)
             self.pause = self.RECHECK_SECONDS
         except self.errors:
             self.forget()
-            if self.token is None:
-                # Never reached: a token of this process's own, so that its
-                # pages are still stored, and shared with no other server.
-                self.token = f"unshared-{os.getpid()}-{time.time_ns()}"
-            self.pause = min(2 * self.pause, self.LONGEST_PAUSE)
-            logger.warning(
-                "Redis did not answer about the content generation; serving"
-                " generation %s, asking again in %.0f s",
-                self.token,
-                self.pause,
-                exc_info=True,
-            )
+            self.failed()
 
-    def subscribe(self) -> None:
+    def join(self) -> None:
+        """Subscribe and read the counter, on this thread (the lock held)."""
+        try:
+            self.install(*self.joined())
+        except self.errors:
+            self.failed()
+
+    def join_apart(self) -> None:
+        """Subscribe and read the counter on a thread of its own, then install them."""
+        try:
+            joined = self.joined()
+        except self.errors:
+            with self.lock:
+                self.joining = False
+                self.failed()
+            return
+        with self.lock:
+            self.joining = False
+            self.forget()
+            self.install(*joined)
+
+    def joined(self) -> tuple:
+        """Return a new subscription, confirmed, and the counter read after it.
+
+        In this order no bump can fall between the two. Touches nothing of
+        this object's state: it may run apart from the lock.
+        """
         subscription = self.client.pubsub()
+        try:
+            subscription.subscribe(self.channel)
+            # Subscribed once Redis says so, not when asked.
+            while True:
+                message = subscription.get_message(timeout=self.TIMEOUT)
+                if message is None:
+                    raise ConnectionError("Redis did not confirm the subscription")
+                if message["type"] == "subscribe":
+                    break
+            return subscription, self.read()
+        except BaseException:
+            close_quietly(subscription, self.errors)
+            raise
+
+    def read(self) -> bytes:
+        """Return the counter, made first if Redis has none."""
+        token = self.client.get(self.key)
+        if token is None:
+            self.client.set(self.key, time.time_ns(), nx=True)
+            token = self.client.get(self.key)
+        return token
+
+    def install(self, subscription, token: bytes) -> None:
         self.subscription, self.pinged = subscription, False
-        subscription.subscribe(self.channel)
-        # Subscribed once Redis says so, not when asked: a read sent before
-        # would not see a bump made in between, nor would the subscription.
-        while True:
-            message = subscription.get_message(timeout=self.TIMEOUT)
-            if message is None:
-                raise ConnectionError("Redis did not confirm the subscription")
-            if message["type"] == "subscribe":
-                break
         self.watch()
+        self.heard(token, read=True)
+        self.pause = self.RECHECK_SECONDS
+
+    def failed(self) -> None:
+        """Go on with the token known, and ask again later each time it fails."""
+        if self.token is None:
+            # Never reached: a token of this process's own, so that its pages
+            # are still stored, and shared with no other server.
+            self.token = f"unshared-{os.getpid()}-{time.time_ns()}"
+        self.pause = min(2 * self.pause, self.LONGEST_PAUSE)
+        logger.warning(
+            "Redis did not answer about the content generation; serving"
+            " generation %s, asking again in %.0f s",
+            self.token,
+            self.pause,
+            exc_info=True,
+        )
 
     def watch(self) -> None:
         """Poll the subscription's socket from now on.
@@ -283,15 +333,19 @@ class RedisGeneration:
         """Drop the subscription: the next check subscribes anew."""
         subscription, self.subscription, self.poll = self.subscription, None, None
         if subscription is not None:
-            try:
-                subscription.close()
-            except self.errors:
-                pass
+            close_quietly(subscription, self.errors)
 
     def bump(self) -> None:
         token = self.bump_script(keys=[self.key], args=[time.time_ns(), self.channel])
         with self.lock:
             self.heard(token)  # this process sees its own change at once
+
+
+def close_quietly(subscription, errors: tuple) -> None:
+    try:
+        subscription.close()
+    except errors:
+        pass
 
 
 def _forgetting(generation: RedisGeneration) -> Callable[[], None]:
@@ -301,6 +355,7 @@ def _forgetting(generation: RedisGeneration) -> Callable[[], None]:
     def forget() -> None:
         if (kept := reference()) is not None:
             kept.subscription, kept.poll, kept.token = None, None, None
+            kept.joining = False  # its thread is the parent's
             kept.checked = -math.inf
             kept.lock = threading.Lock()
 

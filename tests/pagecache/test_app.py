@@ -135,8 +135,11 @@ def test_readers_are_served_while_redis_is_away(
     in_process_requests, make_article, caplog
 ):
     from masthead import memo
+    from masthead.pagecache import backends
     from masthead.pagecache.backends import RedisCache
 
+    backends.failed_at.clear()
+    backends.warned_at.clear()
     make_article("Storm reaches the coast")
     cached = production_app()
     # Nothing listens there: Redis down, or cut off from this app server.

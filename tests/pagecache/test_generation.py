@@ -3,6 +3,7 @@
 import itertools
 import logging
 import os
+import socket
 import time
 
 import pytest
@@ -154,7 +155,28 @@ def test_redis_gone_keeps_the_last_token_and_says_so(servers, caplog):
 
     with caplog.at_level(logging.WARNING, logger="masthead.pagecache"):
         assert reader.current() == before
+        deadline = time.monotonic() + 5  # said by the thread subscribing again
+        while "serving generation" not in caplog.text and time.monotonic() < deadline:
+            time.sleep(0.01)
     assert "serving generation" in caplog.text
+
+
+def test_a_redis_that_never_answers_does_not_hold_a_read(servers):
+    reader = servers(recheck_seconds=0.01)
+    before = reader.current()
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # connects, never answers
+        reader.TIMEOUT = 2.0
+        reader.client = reader.connect(f"redis://127.0.0.1:{silent.getsockname()[1]}/0")
+        reader.forget()
+        longest = 0.0
+        deadline = time.monotonic() + 1
+        while time.monotonic() < deadline:  # the event loop's reads meanwhile
+            started = time.monotonic()
+            assert reader.current() == before
+            longest = max(longest, time.monotonic() - started)
+            time.sleep(0.005)
+        assert reader.joining  # still waiting for Redis, on its own thread
+    assert longest < reader.TIMEOUT / 2
 
 
 def test_checks_back_off_while_redis_is_gone(servers):
@@ -163,8 +185,8 @@ def test_checks_back_off_while_redis_is_gone(servers):
     before = reader.current()
     reader.client = reader.connect("redis://127.0.0.1:1/0")
     reader.forget()
-    attempts, subscribe = [], reader.subscribe
-    reader.subscribe = lambda: attempts.append(1) or subscribe()
+    attempts, joined = [], reader.joined
+    reader.joined = lambda: attempts.append(1) or joined()
 
     deadline = time.monotonic() + 0.6
     while time.monotonic() < deadline:  # a busy event loop's reads
@@ -186,8 +208,7 @@ def test_a_server_started_without_redis_serves_and_joins_once_it_answers(servers
     assert alone.current() == own  # pages stored meanwhile stay found
 
     alone.client = alone.connect(REDIS_URL)  # Redis answers
-    time.sleep(0.02)
-    assert alone.current() == shared
+    assert until_changed(alone, own) == shared
     editor.bump()
     assert until_changed(alone, shared) == editor.current()
     alone.forget()
