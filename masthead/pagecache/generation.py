@@ -114,6 +114,16 @@ local token = redis.call('GET', KEYS[1])
 redis.call('PUBLISH', ARGV[2], token)
 return token
 """
+# The counter, made first (a new generation) if Redis has none, in one step:
+# between a read finding none and one after making it, Redis may be emptied.
+READ = """
+local token = redis.call('GET', KEYS[1])
+if not token then
+  redis.call('SET', KEYS[1], ARGV[1])
+  token = ARGV[1]
+end
+return token
+"""
 
 
 class RedisGeneration:
@@ -134,8 +144,9 @@ class RedisGeneration:
     While Redis is unreachable the last token known is kept, so readers keep
     their stored pages (a process that never reached it makes one of its
     own, shared with no one), and the checks back off to one every
-    `LONGEST_PAUSE` seconds. Subscribing again, which may wait `TIMEOUT` on
-    a Redis that does not answer, is done on a thread of its own.
+    `LONGEST_PAUSE` seconds. What may wait `TIMEOUT` on a Redis that does
+    not answer (reading the counter, subscribing again) is done on a thread
+    of its own, never on the event loop.
     """
 
     RECHECK_SECONDS = 1.0
@@ -152,6 +163,7 @@ class RedisGeneration:
         database = self.client.connection_pool.connection_kwargs.get("db", 0)
         self.channel = f"{key}@{database}"
         self.bump_script = self.client.register_script(BUMP)
+        self.read_script = self.client.register_script(READ)
         self.lock = threading.Lock()  # a subscription is one connection
         self.token: str | None = None  # None until first asked
         self.newest = -1  # the token as a number, for messages out of order
@@ -162,6 +174,8 @@ class RedisGeneration:
         self.checked = -math.inf
         self.pause = self.RECHECK_SECONDS  # between checks; longer while failing
         self.joining = False  # subscribing on a thread of its own
+        self.reading = False  # reading the counter on a thread of its own
+        self.news = 0  # bumps heard (messages and this process's own)
         os.register_at_fork(after_in_child=_forgetting(self))
 
     def connect(self, url: str):
@@ -206,18 +220,44 @@ class RedisGeneration:
             return self.token
 
     def check(self) -> None:
-        """Read the counter, and see that the subscription answered its last PING."""
+        """See that the subscription answered its last PING; read the counter apart."""
         try:
             self.hear()
             if self.pinged:
                 raise ConnectionError("the subscription did not answer a PING")
             self.subscription.ping()
             self.pinged = True
-            self.heard(self.read(), read=True)
-            self.pause = self.RECHECK_SECONDS
         except self.errors:
             self.forget()
             self.failed()
+            return
+        if not self.reading:  # a read may wait on a Redis that stopped answering
+            self.reading = True
+            threading.Thread(
+                target=self.read_apart,
+                args=(self.news,),
+                name="masthead-generation",
+                daemon=True,
+            ).start()
+
+    def read_apart(self, news: int) -> None:
+        """Read the counter on a thread of its own; `news`: messages heard before."""
+        try:
+            token = self.read()
+        except self.errors:
+            with self.lock:
+                self.reading = False
+                self.forget()
+                self.failed()
+            return
+        except BaseException:
+            self.reading = False  # the next check reads again
+            raise
+        with self.lock:
+            self.reading = False
+            # A bump heard since the read was sent may be newer than it.
+            self.heard(token, read=self.news == news)
+            self.pause = self.RECHECK_SECONDS
 
     def join(self) -> None:
         """Subscribe and read the counter, on this thread (the lock held)."""
@@ -235,6 +275,9 @@ class RedisGeneration:
                 self.joining = False
                 self.failed()
             return
+        except BaseException:
+            self.joining = False  # the next check tries again
+            raise
         with self.lock:
             self.joining = False
             self.forget()
@@ -263,11 +306,9 @@ class RedisGeneration:
 
     def read(self) -> bytes:
         """Return the counter, made first if Redis has none."""
-        token = self.client.get(self.key)
-        if token is None:
-            self.client.set(self.key, time.time_ns(), nx=True)
-            token = self.client.get(self.key)
-        return token
+        return self.read_script(
+            keys=[self.key], args=[time.time_ns()], client=self.client
+        )
 
     def install(self, subscription, token: bytes) -> None:
         self.subscription, self.pinged = subscription, False
@@ -328,6 +369,8 @@ class RedisGeneration:
         number = int(token)
         if read or number > self.newest:
             self.token, self.newest = token.decode(), number
+        if not read:
+            self.news += 1
 
     def forget(self) -> None:
         """Drop the subscription: the next check subscribes anew."""
@@ -336,7 +379,9 @@ class RedisGeneration:
             close_quietly(subscription, self.errors)
 
     def bump(self) -> None:
-        token = self.bump_script(keys=[self.key], args=[time.time_ns(), self.channel])
+        token = self.bump_script(
+            keys=[self.key], args=[time.time_ns(), self.channel], client=self.client
+        )
         with self.lock:
             self.heard(token)  # this process sees its own change at once
 
@@ -355,7 +400,7 @@ def _forgetting(generation: RedisGeneration) -> Callable[[], None]:
     def forget() -> None:
         if (kept := reference()) is not None:
             kept.subscription, kept.poll, kept.token = None, None, None
-            kept.joining = False  # its thread is the parent's
+            kept.joining = kept.reading = False  # their threads are the parent's
             kept.checked = -math.inf
             kept.lock = threading.Lock()
 

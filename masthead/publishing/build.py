@@ -1,6 +1,7 @@
 """Full builds (in parallel processes) and the watch loop of publish-files."""
 
 import multiprocessing
+import signal
 import time
 from collections.abc import Callable, Iterator
 from itertools import islice
@@ -28,6 +29,9 @@ _worker: Publisher | None = None
 
 def _start_worker(root: str) -> None:
     global _worker
+    # Forked from `publish-files --watch`, whose SIGTERM handler stops it
+    # cleanly: a worker must simply end when its pool is torn down.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker = Publisher(Path(root))
 
 
@@ -72,6 +76,11 @@ def build_all(root: Path, *, processes: int, report: Callable[[str], None]) -> d
                 if done % 5000 < CHUNK:
                     report(f"  {done} of {len(all_targets)}"
                            f" ({time.monotonic() - started:.0f} s)")  # fmt: skip
+            # Let the workers finish and leave: leaving the block would
+            # terminate them, which raced with their waiting for work and
+            # once hung the watcher's start (tests/cli/test_cli.py).
+            pool.close()
+            pool.join()
     else:
         counts = publisher.publish_all(all_targets)
     counts["pruned"] = publisher.prune({t.path for t in all_targets})

@@ -50,13 +50,13 @@ def servers():
 
 def counting_reads(generation: RedisGeneration) -> list:
     """Count the reads of the counter `generation` makes from now on."""
-    reads, read = [], generation.client.get
+    reads, read = [], generation.read
 
-    def counted(key):
-        reads.append(key)
-        return read(key)
+    def counted():
+        reads.append(1)
+        return read()
 
-    generation.client.get = counted
+    generation.read = counted
     return reads
 
 
@@ -135,6 +135,21 @@ def test_a_subscription_that_stops_answering_is_made_anew(servers, caplog):
     assert "did not answer a PING" in caplog.text
 
 
+def test_a_read_sent_before_a_bump_heard_does_not_undo_it(servers):
+    editor, reader = servers(), servers()
+    before = reader.current()
+    news = reader.news
+    reader.read = lambda: before.encode()  # a read Redis answered before the bump
+
+    editor.bump()
+    after = until_changed(reader, before)
+    reader.read_apart(news)  # its answer arrives now
+
+    assert after != before and reader.current() == after
+    reader.read_apart(reader.news)  # no bump heard meanwhile: the read is right
+    assert reader.current() == before
+
+
 def test_a_bump_while_the_counter_is_lost_makes_a_new_one_heard_everywhere(servers):
     editor, reader = servers(), servers()
     before = reader.current()
@@ -161,13 +176,17 @@ def test_redis_gone_keeps_the_last_token_and_says_so(servers, caplog):
     assert "serving generation" in caplog.text
 
 
-def test_a_redis_that_never_answers_does_not_hold_a_read(servers):
+@pytest.mark.parametrize(
+    "subscribed", [True, False], ids=["reading the counter", "subscribing again"]
+)
+def test_a_redis_that_stops_answering_does_not_hold_a_read(servers, subscribed):
     reader = servers(recheck_seconds=0.01)
     before = reader.current()
     with socket.create_server(("127.0.0.1", 0)) as silent:  # connects, never answers
         reader.TIMEOUT = 2.0
         reader.client = reader.connect(f"redis://127.0.0.1:{silent.getsockname()[1]}/0")
-        reader.forget()
+        if not subscribed:
+            reader.forget()  # the subscription lost too
         longest = 0.0
         deadline = time.monotonic() + 1
         while time.monotonic() < deadline:  # the event loop's reads meanwhile
@@ -175,7 +194,8 @@ def test_a_redis_that_never_answers_does_not_hold_a_read(servers):
             assert reader.current() == before
             longest = max(longest, time.monotonic() - started)
             time.sleep(0.005)
-        assert reader.joining  # still waiting for Redis, on its own thread
+        # Still waiting for Redis, on a thread of its own.
+        assert reader.reading if subscribed else reader.joining
     assert longest < reader.TIMEOUT / 2
 
 
