@@ -18,8 +18,9 @@ import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
-from redis import ConnectionError, RedisError
+from redis import RedisError
 from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.retry import Retry
 
 logger = logging.getLogger("masthead.pagecache")
@@ -43,7 +44,7 @@ class RedisCache(DjangoRedisCache):
         options = {
             "socket_connect_timeout": 0.5,
             "socket_timeout": 0.5,
-            "retry": Retry(NoBackoff(), 1, supported_errors=(ConnectionError,)),
+            "retry": Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
             **params.get("OPTIONS", {}),
         }
         super().__init__(server, {**params, "OPTIONS": options})
