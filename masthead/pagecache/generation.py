@@ -173,8 +173,7 @@ class RedisGeneration:
         self.pinged = False  # a PING sent down the subscription, not yet answered
         self.checked = -math.inf
         self.pause = self.RECHECK_SECONDS  # between checks; longer while failing
-        self.joining = False  # subscribing on a thread of its own
-        self.reading = False  # reading the counter on a thread of its own
+        self.busy = False  # talking to Redis on a thread of its own (apart())
         self.news = 0  # bumps heard (messages and this process's own)
         os.register_at_fork(after_in_child=_forgetting(self))
 
@@ -210,19 +209,17 @@ class RedisGeneration:
                     self.check()
                 elif self.token is None:  # nothing to serve meanwhile
                     self.join()
-                elif not self.joining:
-                    # Subscribing may wait on an unanswering Redis: not on
-                    # the event loop, which serves the last token meanwhile.
-                    self.joining = True
-                    threading.Thread(
-                        target=self.join_apart, name="masthead-generation", daemon=True
-                    ).start()
+                elif not self.busy:
+                    self.apart(self.joined, self.rejoined)
             return self.token
 
     def check(self) -> None:
-        """See that the subscription answered its last PING; read the counter apart."""
+        """See that the subscription answered its last PING; read the counter apart.
+
+        Called right after current() took in the messages waiting, its pong
+        among them.
+        """
         try:
-            self.hear()
             if self.pinged:
                 raise ConnectionError("the subscription did not answer a PING")
             self.subscription.ping()
@@ -231,33 +228,15 @@ class RedisGeneration:
             self.forget()
             self.failed()
             return
-        if not self.reading:  # a read may wait on a Redis that stopped answering
-            self.reading = True
-            threading.Thread(
-                target=self.read_apart,
-                args=(self.news,),
-                name="masthead-generation",
-                daemon=True,
-            ).start()
+        if not self.busy:
+            news = self.news
+            self.apart(self.read, lambda token: self.read_back(token, news))
 
-    def read_apart(self, news: int) -> None:
-        """Read the counter on a thread of its own; `news`: messages heard before."""
-        try:
-            token = self.read()
-        except self.errors:
-            with self.lock:
-                self.reading = False
-                self.forget()
-                self.failed()
-            return
-        except BaseException:
-            self.reading = False  # the next check reads again
-            raise
-        with self.lock:
-            self.reading = False
-            # A bump heard since the read was sent may be newer than it.
-            self.heard(token, read=self.news == news)
-            self.pause = self.RECHECK_SECONDS
+    def read_back(self, token: bytes, news: int) -> None:
+        """Take the counter read apart; `news`: the bumps heard when it was sent."""
+        # A bump heard since the read was sent may be newer than it.
+        self.heard(token, read=self.news == news)
+        self.pause = self.RECHECK_SECONDS
 
     def join(self) -> None:
         """Subscribe and read the counter, on this thread (the lock held)."""
@@ -266,22 +245,36 @@ class RedisGeneration:
         except self.errors:
             self.failed()
 
-    def join_apart(self) -> None:
-        """Subscribe and read the counter on a thread of its own, then install them."""
-        try:
-            joined = self.joined()
-        except self.errors:
+    def rejoined(self, joined: tuple) -> None:
+        """Install a subscription and counter made apart, in place of any other."""
+        self.forget()
+        self.install(*joined)
+
+    def apart(self, work: Callable[[], object], then: Callable[[object], None]):
+        """Run `work()` on a thread of its own, then `then(its result)` with the lock.
+
+        For what may wait `TIMEOUT` on a Redis that stopped answering: not on
+        the event loop, which serves the last token meanwhile. One at a time.
+        """
+        self.busy = True
+
+        def run() -> None:
+            try:
+                result = work()
+            except self.errors:
+                with self.lock:
+                    self.busy = False
+                    self.forget()
+                    self.failed()
+                return
+            except BaseException:
+                self.busy = False  # the next check tries again
+                raise
             with self.lock:
-                self.joining = False
-                self.failed()
-            return
-        except BaseException:
-            self.joining = False  # the next check tries again
-            raise
-        with self.lock:
-            self.joining = False
-            self.forget()
-            self.install(*joined)
+                self.busy = False
+                then(result)
+
+        threading.Thread(target=run, name="masthead-generation", daemon=True).start()
 
     def joined(self) -> tuple:
         """Return a new subscription, confirmed, and the counter read after it.
@@ -400,7 +393,7 @@ def _forgetting(generation: RedisGeneration) -> Callable[[], None]:
     def forget() -> None:
         if (kept := reference()) is not None:
             kept.subscription, kept.poll, kept.token = None, None, None
-            kept.joining = kept.reading = False  # their threads are the parent's
+            kept.busy = False  # its thread is the parent's
             kept.checked = -math.inf
             kept.lock = threading.Lock()
 
@@ -410,12 +403,10 @@ def _forgetting(generation: RedisGeneration) -> Callable[[], None]:
 @cache
 def store() -> FileGeneration | RedisGeneration:
     if settings.MASTHEAD_PAGE_CACHE_SHARED:
-        pages = settings.CACHES["pages"]
-        location = pages["LOCATION"]
-        if not isinstance(location, str):
-            location = location[0]
-        # The key Django's cache gave the counter before: kept across upgrades.
-        return RedisGeneration(location.split(",")[0], caches["pages"].make_key(KEY))
+        pages = caches["pages"]
+        # The Redis the cache writes to (the first of LOCATION's, as Django
+        # reads them), and the key that cache gave the counter before.
+        return RedisGeneration(pages.address[0], pages.make_key(KEY))
     return FileGeneration(settings.VAR_DIR / "cache" / "generation")
 
 

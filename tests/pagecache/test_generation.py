@@ -143,10 +143,10 @@ def test_a_read_sent_before_a_bump_heard_does_not_undo_it(servers):
 
     editor.bump()
     after = until_changed(reader, before)
-    reader.read_apart(news)  # its answer arrives now
+    reader.read_back(reader.read(), news)  # its answer arrives now
 
     assert after != before and reader.current() == after
-    reader.read_apart(reader.news)  # no bump heard meanwhile: the read is right
+    reader.read_back(reader.read(), reader.news)  # no bump heard meanwhile: it is right
     assert reader.current() == before
 
 
@@ -194,8 +194,10 @@ def test_a_redis_that_stops_answering_does_not_hold_a_read(servers, subscribed):
             assert reader.current() == before
             longest = max(longest, time.monotonic() - started)
             time.sleep(0.005)
-        # Still waiting for Redis, on a thread of its own.
-        assert reader.reading if subscribed else reader.joining
+        # Still waiting for Redis, on a thread of its own: reading the counter
+        # with the subscription kept, or subscribing again.
+        assert reader.busy
+        assert (reader.subscription is not None) is subscribed
     assert longest < reader.TIMEOUT / 2
 
 
