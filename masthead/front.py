@@ -121,7 +121,8 @@ class Front:
                 # This process's pages only: the second level (Redis) is
                 # read by the threads when this misses. (With REDIS_URL the
                 # generation is a poll of this process's subscription.)
-                entry = self.cache.stored(generation.current(), key, shared=False)
+                token = generation.current()
+                entry = self.cache.stored(token, key, shared=False)
                 if entry is not None:
                     encoding = pagecache.wanted(
                         entry, headers.get("accept-encoding", "")
@@ -140,6 +141,8 @@ class Front:
                             else None,
                         )
                         proto.response_bytes(int(status[:3]), sent, body)
+                        if entry.rough:  # a miss's quick copy: read again
+                            self.cache.polish_soon(token, key, entry)
                         return
         reserved = self.reserve(headers)
         if reserved is None:

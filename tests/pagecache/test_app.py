@@ -24,7 +24,10 @@ from masthead.comments.models import Comment
 from masthead.comments.services import comments_moderate
 from masthead.pagecache import expiry, generation
 from masthead.pagecache.app import (
+    COMPRESS,
+    QUICK,
     VISITOR_MIDDLEWARE,
+    Entry,
     PageCacheApp,
     call,
     readers_handler,
@@ -198,15 +201,74 @@ def test_a_copy_is_compressed_for_the_first_reader_who_asks(
     [(_, entry)] = cached.local.pages.items()
     # The miss made the copy its reader takes, not one in every encoding.
     assert (first.outcome, set(entry.variants)) == ("miss", {"identity", "br"})
-    size = cached.local.size
+    assert cached.local.size == entry.size
     gzipped = get(HTTP_ACCEPT_ENCODING="gzip")
     assert (gzipped.outcome, gzipped.headers["content-encoding"]) == ("hit", "gzip")
     assert gzipped.text == first.text
     assert set(entry.variants) == {"identity", "br", "gzip"}
-    assert cached.local.size == size + len(gzipped.body) + 512
+    # Made for a hit: made small at once (brotli's quick copy is made again
+    # meanwhile, as the page was read again).
+    assert gzipped.body == COMPRESS["gzip"](entry.variants["identity"][1])
+    cached.polisher.shutdown(wait=True)
+    assert cached.local.size == entry.size
     # A reader whose copy is current needs none made.
     plain_etag = get(HTTP_IF_NONE_MATCH=first.headers["etag"])
     assert plain_etag.status == 304
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br"])
+def test_a_miss_compresses_quick_and_a_page_read_again_smaller(
+    in_process_requests, make_article, encoding
+):
+    body = " ".join(f"The river rose {n} centimetres at the weir." for n in range(300))
+    path = make_article("Storm reaches the coast", body_source=body).get_absolute_url()
+    cached = production_app()
+
+    def get(**environ):
+        env = {"PATH_INFO": path, "REQUEST_METHOD": "GET", "HTTP_HOST": "testserver",
+               "HTTP_ACCEPT_ENCODING": encoding, "wsgi.input": io.BytesIO(b""),
+               **environ}  # fmt: skip
+        setup_testing_defaults(env)
+        return Response(*call(cached, env))
+
+    first = get()
+    [(_, entry)] = cached.local.pages.items()
+    page = entry.variants["identity"][1]
+    assert first.outcome == "miss"
+    assert first.body == QUICK[encoding](page)
+    assert entry.rough == (encoding,)
+    assert cached.polisher is None  # read once: nothing more is done
+    second = get()
+    assert (second.outcome, second.body) == ("hit", first.body)
+    cached.polisher.shutdown(wait=True)  # the page, read again, is polished
+    third = get()
+    assert third.body == COMPRESS[encoding](page)
+    assert len(third.body) < len(first.body)
+    assert third.text == first.text == page.decode()
+    assert third.headers["etag"] == first.headers["etag"]
+    assert third.headers["content-length"] == str(len(third.body))
+    assert entry.rough == ()
+    assert cached.local.size == entry.size
+    # A reader holding the quick copy's tag is told it is current.
+    assert get(HTTP_IF_NONE_MATCH=first.headers["etag"]).status == 304
+
+
+def test_a_page_dropped_before_its_polish_is_not_counted_again(
+    in_process_requests, make_article
+):
+    make_article("Storm reaches the coast")
+    cached = production_app()
+    env = {"PATH_INFO": "/", "REQUEST_METHOD": "GET", "HTTP_HOST": "testserver",
+           "HTTP_ACCEPT_ENCODING": "gzip", "wsgi.input": io.BytesIO(b"")}  # fmt: skip
+    setup_testing_defaults(env)
+    call(cached, dict(env))
+    [(key, entry)] = cached.local.pages.items()
+    token = cached.local.token
+    other = Entry("200 OK", "W/1", 0, {"identity": ([], b"x")}, [])
+    cached.local.put("next", "/other", other)
+    cached.polish(token, key, entry)  # a generation later
+    assert entry.rough == ()
+    assert cached.local.size == other.size
 
 
 def test_etag_answers_304_and_head_has_no_body(app, make_article):

@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 
 from masthead import front
-from masthead.pagecache.app import PageCacheApp
+from masthead.pagecache.app import COMPRESS, QUICK, PageCacheApp
 
 PUBLIC = [("Content-Type", "text/html"), ("Cache-Control", "public, max-age=0")]
 DATED = "Tue, 24 Nov 2026 08:30:00 GMT"
@@ -349,6 +349,33 @@ def test_hits_answer_304_and_compressed_copies(site):
     assert unchanged.sent[2] == b""
     assert unchanged.sent[1]["ETag"] == first.sent[1]["ETag"]
     assert unchanged.sent[1]["X-Masthead-Cache"] == "hit"
+
+
+def test_a_page_read_again_on_the_event_loop_is_compressed_smaller(site):
+    page = site[0]
+    gzip_scope = Scope("/story/", headers=[("Accept-Encoding", "gzip")])
+
+    async def scenario():
+        page.__rsgi_init__(asyncio.get_running_loop())
+        missed, read_again, polished = Proto(), Proto(), Proto()
+        await page.__rsgi__(gzip_scope, missed)
+        await page.__rsgi__(gzip_scope, read_again)
+        # The polish runs in the cache's own thread, not on this loop.
+        await asyncio.get_running_loop().run_in_executor(
+            None, page.cache.polisher.shutdown
+        )
+        await page.__rsgi__(gzip_scope, polished)
+        page.__rsgi_del__(None)
+        return missed, read_again, polished
+
+    missed, read_again, polished = run(scenario())
+    plain = gzip.decompress(missed.sent[2])
+    assert missed.sent[2] == QUICK["gzip"](plain)
+    assert read_again.sent[1]["X-Masthead-Cache"] == "hit"
+    assert read_again.sent[2] == missed.sent[2]
+    assert polished.sent[2] == COMPRESS["gzip"](plain)
+    assert polished.sent[1]["Content-Length"] == str(len(polished.sent[2]))
+    assert polished.sent[1]["ETag"] == missed.sent[1]["ETag"]
 
 
 def test_hits_answer_if_modified_since_for_dated_pages_only(site):
