@@ -4,13 +4,34 @@ import ipaddress
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from masthead.articles.models import Article
 from masthead.text.plaintext import plain_text_to_html
+
+# The characters of a comment's body indexed with its sender, for the search of
+# the same text sent again (spam/duplicate.py).
+OPENING = 40
+
+
+class Opening(Func):
+    """The first OPENING characters of a text, as the comments' indexes hold them.
+
+    The numbers are written into the SQL: a query's expression must be the
+    index's to be read through it, and SUBSTR(body, ?, ?) is not.
+    """
+
+    function = "SUBSTR"
+    template = f"%(function)s(%(expressions)s, 1, {OPENING})"
+    output_field = models.TextField()
+
+
+def opening(body: str) -> str:
+    """Return what `Opening` gives of `body`."""
+    return body[:OPENING]
 
 
 class CommentQuerySet(models.QuerySet):
@@ -75,6 +96,25 @@ class Comment(models.Model):
                 fields=["article", "status", "created_at"], name="comment_thread"
             ),
             models.Index(fields=["ip_digest", "created_at"], name="comment_by_ip"),
+            # The same text from the same sender in the last week
+            # (spam/duplicate.py): the sender's comments of the week that open
+            # alike, not all of its comments of the week. Read by the sender's
+            # IP alone, a flood of posts from one address made each post read
+            # every one before it: 3.3 ms a post after 5,500. The time comes
+            # last, so that these indexes serve the whole search and SQLite
+            # never takes comment_by_ip for it.
+            models.Index(
+                F("email_digest"),
+                Opening("body"),
+                F("created_at"),
+                name="comment_by_email_text",
+            ),
+            models.Index(
+                F("ip_digest"),
+                Opening("body"),
+                F("created_at"),
+                name="comment_by_ip_text",
+            ),
             # The newest change, for the feeds' Last-Modified (feeds/conditional.py).
             models.Index(fields=["modified_at"], name="comment_modified"),
             # Only the comments that still hold an IP hash or a user agent, so

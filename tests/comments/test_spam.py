@@ -1,15 +1,19 @@
 """Spam checks, each on its own, and the pipeline that combines them."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from masthead.comments import privacy
-from masthead.comments.models import BlockedTerm, Comment
+from masthead.comments.models import OPENING, BlockedTerm, Comment
 from masthead.comments.spam import Sender, Verdict, judge
 from masthead.comments.spam.blocklist import blocklist
 from masthead.comments.spam.duplicate import duplicate
 from masthead.comments.spam.honeypot import honeypot
 from masthead.comments.spam.learned import filter_train, learned_filter
 from masthead.comments.spam.links import too_many_links
+from tests.plans import sqlite_plans, unindexed_reads
 
 READER = Sender(ip="203.0.113.7", user_agent="Firefox")
 
@@ -88,6 +92,50 @@ def test_same_text_from_the_same_email_on_another_article_is_spam(
     assert duplicate(unsaved(second, body="Something new."), READER) is None
     other = unsaved(second, body="Buy now at our shop!", email="x@example.net")
     assert duplicate(other, Sender(ip="198.51.100.1")) is None
+
+
+LONG = "Buy now at our shop, where every watch is half price until Sunday!"
+
+
+@pytest.mark.django_db
+def test_same_text_from_the_same_address_within_a_week_is_spam(
+    make_article, make_comment
+):
+    first, second = make_article(), make_article()
+    address = privacy.ip_digest(READER.ip)
+    make_comment(first, body=LONG, ip_digest=address)
+    # Another email, the same address: the whole text, not its indexed opening.
+    assert duplicate(unsaved(second, body=LONG, email="new@example.net"), READER) == (
+        Verdict.SPAM
+    )
+    alike = LONG.replace("Sunday", "Monday")
+    assert alike[:OPENING] == LONG[:OPENING] and alike != LONG
+    assert duplicate(unsaved(second, body=alike, email="new@example.net"), READER) is (
+        None
+    )
+    # Nothing from the same sender: the same text from someone else.
+    assert duplicate(unsaved(second, body=LONG), Sender(ip="198.51.100.1")) is None
+    # A week ago and more.
+    Comment.objects.update(created_at=timezone.now() - datetime.timedelta(days=8))
+    assert duplicate(unsaved(second, body=LONG), READER) is None
+
+
+@pytest.mark.django_db
+def test_same_text_is_sought_through_each_senders_index(make_article, make_comment):
+    article, other = make_article(), make_article()
+    address = privacy.ip_digest(READER.ip)
+    for n in range(5):
+        make_comment(article, body=f"{LONG} {n}", ip_digest=address)
+    plans = sqlite_plans(lambda: duplicate(unsaved(other, body=LONG), READER))
+    [(sql, plan)] = plans.items()
+    assert unindexed_reads(plans, "comments_comment") == []
+    # Not the address's comments of the week, whatever they say (comment_by_ip):
+    # a flood from one address made each post read every one before it.
+    searches = [step for step in plan if "comments_comment" in step]
+    assert len(searches) == 2
+    assert "comment_by_email_text" in searches[0]
+    assert "comment_by_ip_text" in searches[1]
+    assert all("<expr>=? AND created_at>?" in step for step in searches)
 
 
 @pytest.mark.django_db
