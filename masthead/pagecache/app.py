@@ -473,9 +473,10 @@ class PageCacheApp:
             copy = variant(entry.not_modified, encoding, body)
             self.local.change(token, key, entry, {encoding: copy})
             self.share(token, key, entry)
-        if outcome == "hit":
+        sent = answer(entry, environ, start_response, outcome, encoding)
+        if outcome == "hit":  # once this reader's copy is chosen
             self.polish_soon(token, key, entry)
-        return answer(entry, environ, start_response, outcome, encoding)
+        return sent
 
     def polish_soon(self, token: str, key: str, entry: Entry) -> None:
         """Have `entry`'s QUICK copies made again with COMPRESS, by a thread of
