@@ -24,8 +24,9 @@ Two levels: each process keeps the pages of the current generation in its
 own memory (no copying, no pickling: a hit is a dict lookup), bounded by
 MASTHEAD_PAGE_CACHE_LOCAL_MB; with REDIS_URL, Redis is the shared second
 level, so a page one app server rendered is not rendered again by another.
-What a stored page reads never changes under its key (the key names the generation),
-so the first level can never serve a page the second level would not.
+The page an entry holds never changes under its key (the key names the
+generation; only its compressed copies may be made again, smaller), so the
+first level can never serve a page the second level would not.
 """
 
 import hashlib
