@@ -7,8 +7,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from masthead.comments.models import Comment
+from masthead.comments import privacy
+from masthead.comments.models import OPENING, Comment
+from masthead.comments.services import earlier_post
 from tests.htmlcheck import validation_errors
+from tests.plans import sqlite_plans, unindexed_reads
 
 FORM = {
     "author_name": "Amina",
@@ -219,6 +222,45 @@ def test_posting_twice_makes_one_comment(client, article):
     first, second = post(client, article), post(client, article)
     assert Comment.objects.count() == 1
     assert first["Location"].split("#")[1] == second["Location"].split("#")[1]
+
+
+LONG = "I was at the hearing on Tuesday, and the court's clerk read the list twice."
+
+
+@pytest.mark.django_db
+def test_posting_twice_is_told_apart_by_the_whole_text_sender_and_article(
+    client, article, make_article, settings
+):
+    settings.MASTHEAD_COMMENTS_RATE_LIMITS = {"ip": [(100, 60)], "email": [(100, 60)]}
+    post(client, article, body=LONG)
+    alike = LONG.replace("twice", "again")
+    assert alike[:OPENING] == LONG[:OPENING]
+    post(client, article, body=alike)  # opens alike: another comment
+    post(client, article, body=LONG, email="other@example.net")  # another sender
+    post(client, make_article("Another case"), body=LONG)  # another article
+    assert Comment.objects.count() == 4
+    assert post(client, article, body=LONG).status_code == 302
+    assert Comment.objects.count() == 4
+    # A comment moderators put in the trash is not the one a post returns.
+    Comment.objects.filter(body=LONG, article=article).update(status="trash")
+    post(client, article, body=LONG)
+    assert Comment.objects.filter(body=LONG, article=article).count() == 3
+
+
+@pytest.mark.django_db
+def test_posting_again_is_sought_through_the_senders_index(article, make_comment):
+    # Many comments on the article, none of this sender's: the search reads
+    # the sender's comments that open alike, not the article's comments.
+    for n in range(5):
+        make_comment(article, body=f"{LONG} {n}", email=f"r{n}@example.net")
+    digest = privacy.email_digest(FORM["email"])
+    plans = sqlite_plans(lambda: earlier_post(article, digest, LONG))
+    [(sql, plan)] = plans.items()
+    assert unindexed_reads(plans, "comments_comment") == []
+    assert plan == [
+        "SEARCH comments_comment USING INDEX comment_by_email_text"
+        " (email_digest=? AND <expr>=?)"
+    ]
 
 
 @pytest.mark.django_db
