@@ -8,6 +8,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from masthead.articles.models import Article
 from masthead.comments.models import BlockedTerm, Comment, SpamFilterState
 from masthead.comments.privacy import email_digest
 from masthead.comments.services import comments_moderate
@@ -36,6 +37,45 @@ def moderation_action(name, status, label):
     return admin.action(description=label)(action)
 
 
+class ArticleFilter(admin.SimpleListFilter):
+    """The queue of one article, reached from a comment's "all on this article".
+
+    Django's related filters list every article that has a comment, each with
+    its count: at 100,000 articles a sidebar of tens of thousands of links,
+    and a count query with a column per article, more than SQLite allows
+    ("too many columns in result set"). This one shows the article chosen.
+    """
+
+    title = _("article")
+    parameter_name = "article__id__exact"  # the address Django's filter used
+
+    def lookups(self, request, model_admin):
+        # Django applies a filter only while it offers a choice: an address
+        # naming no article must still show none of the comments.
+        chosen = self.value()
+        if chosen is None:
+            return []
+        pk = self.article_id()
+        found = Article.objects.filter(pk=pk).values_list("headline", flat=True)
+        headline = found.first() if pk is not None else None
+        return [(chosen, headline or _("no such article"))]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        pk = self.article_id()
+        return queryset.none() if pk is None else queryset.filter(article_id=pk)
+
+    def article_id(self) -> int | None:
+        """The id the address names, if it can be one (a 64-bit integer)."""
+        chosen = self.value() or ""
+        return (
+            int(chosen)
+            if chosen.isascii() and chosen.isdigit() and len(chosen) < 19
+            else None
+        )
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = [
@@ -46,14 +86,16 @@ class CommentAdmin(admin.ModelAdmin):
         "created_at",
         "checks_flagged",
     ]
-    list_filter = ["status", ("article", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["status", ArticleFilter]
     show_facets = admin.ShowFacets.ALWAYS
     list_select_related = ["article"]
+    # Newest first. No date hierarchy: its list of years read every comment
+    # through a date function, 2.6-4.5 s a page at a million comments (SQLite).
+    ordering = ["-created_at", "-pk"]
     search_fields = ["author_name", "body"]
     search_help_text = _(
         "Search names and text; an email address finds that commenter's comments."
     )
-    date_hierarchy = "created_at"
     actions = [moderation_action(*spec) for spec in ACTIONS]
     fields = [
         "in_context",
@@ -84,7 +126,12 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description=_("article"), ordering="article__headline")
     def article_link(self, comment):
         return format_html(
-            '<a href="{}">{}</a>', comment.get_absolute_url(), comment.article.headline
+            '<a href="{}">{}</a> <a class="queue-of-article" href="?{}={}">{}</a>',
+            comment.get_absolute_url(),
+            comment.article.headline,
+            ArticleFilter.parameter_name,
+            comment.article_id,
+            _("(all on this article)"),
         )
 
     @admin.display(description=_("in context"))

@@ -1,8 +1,12 @@
 """The moderation queue in the admin, and what moderators' decisions teach."""
 
+import datetime
+
 import lxml.html
 import pytest
+from django.utils import timezone
 
+from masthead.articles.models import Article
 from masthead.comments.models import BlockedTerm, Comment, SpamFilterState
 from masthead.comments.privacy import email_digest
 
@@ -77,6 +81,74 @@ def test_queue_counts_statuses_and_filters_by_article(
         t.strip()
         for t in by_article.xpath("//th[contains(@class,'field-excerpt')]//a/text()")
     ] == ["shown"]
+
+
+def excerpts(tree):
+    return [
+        t.strip()
+        for t in tree.xpath("//th[contains(@class,'field-excerpt')]//a/text()")
+    ]
+
+
+@pytest.mark.django_db
+def test_queue_shows_the_newest_comments_first(moderator, make_article, make_comment):
+    article = make_article()
+    hour = datetime.timedelta(hours=1)
+    make_comment(article, body="older", created_at=timezone.now() - 2 * hour)
+    make_comment(article, body="newer", created_at=timezone.now() - hour)
+    assert excerpts(lxml.html.fromstring(moderator.get(URL).content)) == [
+        "newer",
+        "older",
+    ]
+
+
+@pytest.mark.django_db
+def test_queue_of_a_site_with_thousands_of_commented_articles(moderator, make_article):
+    # Django's related filter listed every commented article in the sidebar
+    # and counted each in one query: more columns than SQLite (2,000) or
+    # PostgreSQL (1,664) allow, so the queue failed from then on.
+    section = make_article().section
+    articles = Article.objects.bulk_create(
+        Article(
+            headline=f"Story {n}",
+            slug=f"story-{n}",
+            section=section,
+            status=Article.Status.PUBLISHED,
+            published_at=timezone.now(),
+            body_source="A body.",
+        )
+        for n in range(2001)
+    )
+    Comment.objects.bulk_create(
+        Comment(
+            article=article,
+            author_name="Reader",
+            body=f"On {article.headline}",
+            email_encrypted="",
+            email_digest="",
+            avatar_digest="",
+            status=Comment.Status.PENDING,
+        )
+        for article in articles
+    )
+    response = moderator.get(URL)
+    assert response.status_code == 200
+    tree = lxml.html.fromstring(response.content)
+    assert "Story" not in tree.xpath("//nav[@id='changelist-filter']")[0].text_content()
+    # Each row leads to its article's queue, which the sidebar then names.
+    row = tree.xpath("//tr[.//th[contains(@class,'field-excerpt')]]")[0]
+    [excerpt] = row.xpath(".//th[contains(@class,'field-excerpt')]//a/text()")
+    [link] = row.xpath(".//a[@class='queue-of-article']/@href")
+    chosen = lxml.html.fromstring(moderator.get(URL + link).content)
+    assert excerpts(chosen) == [excerpt.strip()]
+    sidebar = " ".join(
+        chosen.xpath("//nav[@id='changelist-filter']")[0].text_content().split()
+    )
+    assert f"{excerpt.strip().removeprefix('On ')} (1)" in sidebar
+    # An address that names no article shows no comment, not all of them.
+    for named in ("x", "0", "99999999999999999999999"):
+        response = moderator.get(f"{URL}?article__id__exact={named}")
+        assert excerpts(lxml.html.fromstring(response.content)) == []
 
 
 @pytest.mark.django_db
