@@ -1,6 +1,7 @@
 """The newsroom's article desk: write, schedule, publish."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.html import format_html
@@ -37,6 +38,19 @@ class StateFilter(admin.SimpleListFilter):
         if self.value() == "published":
             return published.filter(published_at__lte=now)
         return queryset
+
+
+class ArticleList(ChangeList):
+    """The desk's list of articles, read without their bodies.
+
+    The list shows none, and sorting 100,000 articles with them made the
+    500th page's read take 3.5 s on SQLite (the bench site; 0.57 s without),
+    and a search's 3.4 s (0.76 s).
+    """
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        return queryset.defer("body_source", "body_html")
 
 
 class ArticleAuthorInline(admin.TabularInline):
@@ -99,6 +113,9 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
         (_("Measures"), {"fields": ["read_time", "word_count"]}),
     ]
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleList
 
     def get_queryset(self, request):
         return (
