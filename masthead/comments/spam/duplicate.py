@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from masthead.comments.models import Comment, Opening, opening
+from masthead.comments.models import Comment
 from masthead.comments.privacy import ip_digest
 from masthead.comments.spam import Verdict
 
@@ -17,14 +17,11 @@ def duplicate(comment, sender):
     The same comment posted twice on one article is not judged here: posting
     is idempotent there (`comment_post` returns the first one).
     """
-    # The bodies of each sender's comments that open alike, through the
-    # indexes of the sender and the body's opening (Comment.Meta): one SELECT
-    # for each sender, as SQLite reads an OR of the two through neither, and
-    # the whole bodies compared here, as with `body = %s` SQLite puts the
-    # value in place of the column and no longer sees the index's expression.
+    # The bodies of each sender's comments that open alike: one SELECT for
+    # each sender, as SQLite reads an OR of the two through neither index.
     same_text = (
-        Comment.objects.alias(opening=Opening("body"))
-        .filter(opening=opening(comment.body), created_at__gte=timezone.now() - WINDOW)
+        Comment.objects.opening_as(comment.body)
+        .filter(created_at__gte=timezone.now() - WINDOW)
         .exclude(article_id=comment.article_id)
         .values_list("body", flat=True)
         .order_by()
