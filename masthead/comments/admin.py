@@ -55,9 +55,10 @@ class ArticleFilter(admin.SimpleListFilter):
         chosen = self.value()
         if chosen is None:
             return []
-        pk = self.article_id()
-        found = Article.objects.filter(pk=pk).values_list("headline", flat=True)
-        headline = found.first() if pk is not None else None
+        pk, headline = self.article_id(), None
+        if pk is not None:
+            found = Article.objects.filter(pk=pk).values_list("headline", flat=True)
+            headline = found.first()
         return [(chosen, headline or _("no such article"))]
 
     def queryset(self, request, queryset):
