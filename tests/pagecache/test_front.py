@@ -483,3 +483,155 @@ def test_hits_are_stored_for_the_hosts_the_site_names_only(site):
     # With the port the server listens on (8000): stored, then a hit. Another
     # port or another case: answered each time, never stored.
     assert run(scenario()) == ["miss", "hit", None, None, None, None]
+
+
+def counting_reads(monkeypatch, page) -> list:
+    """Count the front's reads of the page cache (PageCacheApp.stored)."""
+    reads = []
+    stored = page.cache.stored
+
+    def counted(*args, **kwargs):
+        reads.append(args[1])
+        return stored(*args, **kwargs)
+
+    monkeypatch.setattr(page.cache, "stored", counted)
+    return reads
+
+
+def test_a_page_asked_again_is_sent_from_the_worker_s_own_answers(site, monkeypatch):
+    page = site[0]
+    reads = counting_reads(monkeypatch, page)
+
+    async def scenario():
+        page.__rsgi_init__(asyncio.get_running_loop())
+        sent = []
+        for _ in range(4):
+            proto = Proto()
+            await page.__rsgi__(Scope("/story/"), proto)
+            sent.append(proto.sent)
+        page.__rsgi_del__(None)
+        return sent
+
+    missed, hit, *again = run(scenario())
+    assert [s[1]["X-Masthead-Cache"] for s in (missed, hit, *again)] == ["miss"] + [
+        "hit"
+    ] * 3
+    assert all(s == hit for s in again)
+    # The miss read the cache twice (the front, then its thread), the first
+    # hit once, and the next two not at all.
+    assert len(reads) == 3
+    assert list(page.known) == [("/story/", "", "testserver")]
+
+
+def test_a_change_or_the_clock_ends_an_answer_kept(site, monkeypatch):
+    from masthead.pagecache import generation
+
+    page = site[0]
+
+    async def ask():
+        proto = Proto()
+        await page.__rsgi__(Scope("/story/"), proto)
+        return proto.sent[1]["X-Masthead-Cache"]
+
+    async def scenario():
+        page.__rsgi_init__(asyncio.get_running_loop())
+        outcomes = [await ask(), await ask(), await ask()]
+        generation.bump_now()  # anything readers see changed
+        outcomes += [await ask(), await ask(), await ask()]
+        # The page stops being true by the clock (a scheduled article is due).
+        token, entry, _, _ = page.known[("/story/", "", "testserver")]
+        entry.expires = time.time() - 1
+        outcomes += [await ask(), await ask()]
+        page.__rsgi_del__(None)
+        return outcomes
+
+    assert run(scenario()) == ["miss", "hit", "hit"] * 2 + ["miss", "hit"]
+
+
+def test_answers_kept_do_not_pass_for_another_request(site):
+    page = site[0]
+    signed_in = [("Cookie", f"{settings.SESSION_COOKIE_NAME}=abc")]
+
+    async def scenario():
+        page.__rsgi_init__(asyncio.get_running_loop())
+        plain = Proto()
+        await page.__rsgi__(Scope("/story/"), Proto())
+        await page.__rsgi__(Scope("/story/"), plain)  # kept
+        asked = {
+            "unchanged": [("If-None-Match", plain.sent[1]["ETag"])],
+            "gzip": [("Accept-Encoding", "gzip")],
+            "signed in": signed_in,
+            "another host": [("Host", "elsewhere.example")],
+        }
+        sent = {}
+        for name, headers in asked.items():
+            scope = Scope("/story/", headers=headers)
+            if name == "another host":
+                scope.headers = Headers(headers)
+            sent[name] = Proto()
+            await page.__rsgi__(scope, sent[name])
+        head, query = Proto(), Proto()
+        await page.__rsgi__(Scope("/story/", method="HEAD"), head)
+        # A commenter shown their own held comment: never a stored page.
+        await page.__rsgi__(Scope("/story/", query="comment=5"), query)
+        page.__rsgi_del__(None)
+        return plain.sent, {k: v.sent for k, v in sent.items()}, head.sent, query.sent
+
+    plain, sent, head, query = run(scenario())
+    assert sent["unchanged"][0] == 304 and sent["unchanged"][2] == b""
+    assert sent["gzip"][1]["Content-Encoding"] == "gzip"
+    assert gzip.decompress(sent["gzip"][2]) == plain[2]
+    assert "X-Masthead-Cache" not in sent["signed in"][1]
+    assert "X-Masthead-Cache" not in sent["another host"][1]  # not stored for it
+    assert head[2] == b""
+    assert "X-Masthead-Cache" not in query[1]
+    assert sent["unchanged"][1]["ETag"] == plain[1]["ETag"]
+
+
+def test_answers_kept_are_bounded_oldest_first(site, monkeypatch):
+    page = site[0]
+    monkeypatch.setattr(front, "KNOWN_PLACES", 2)
+
+    async def scenario(paths):
+        page.__rsgi_init__(asyncio.get_running_loop())
+        for path in paths:
+            for _ in range(2):  # stored, then kept
+                await page.__rsgi__(Scope(path), Proto())
+        page.__rsgi_del__(None)
+
+    run(scenario(["/a/", "/b/", "/c/"]))
+    assert [place[0] for place in page.known] == ["/b/", "/c/"]
+    assert page.known_bytes == sum(known[3] for known in page.known.values())
+    # Room for eight pages: a ninth pushes out the oldest.
+    size = page.known[("/c/", "", "testserver")][3]
+    monkeypatch.setattr(front, "KNOWN_PLACES", 100)
+    page.known_limit = size * 8
+    more = [f"/{name}/" for name in "defghijk"]
+    run(scenario(more))
+    assert [place[0] for place in page.known] == ["/c/", *more][-8:]
+    assert page.known_bytes == size * 8
+    # Nothing larger than an eighth of the room is kept: the cache has it.
+    page.known_limit = size * 8 - 1
+    run(scenario(["/l/"]))
+    assert ("/l/", "", "testserver") not in page.known
+
+
+def test_a_new_generation_drops_every_answer_kept(site):
+    from masthead.pagecache import generation
+
+    page = site[0]
+
+    async def scenario():
+        page.__rsgi_init__(asyncio.get_running_loop())
+        for path in ("/a/", "/b/", "/a/", "/b/"):
+            await page.__rsgi__(Scope(path), Proto())
+        kept = [place[0] for place in page.known]
+        generation.bump_now()
+        for _ in range(2):
+            await page.__rsgi__(Scope("/c/"), Proto())
+        page.__rsgi_del__(None)
+        return kept
+
+    assert run(scenario()) == ["/a/", "/b/"]
+    assert [place[0] for place in page.known] == ["/c/"]
+    assert page.known_bytes == page.known[("/c/", "", "testserver")][3]
