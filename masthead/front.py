@@ -5,7 +5,7 @@ loop: a dict lookup and a send, with no thread hand-off and no WSGI environ.
 Each worker also keeps the answers it gave that way under the request's own
 words (path, query, Host, Accept-Encoding), so that the next reader of a page
 costs a lookup, a check of the generation and of the clock, and the send:
-served, 4 to 8 µs of CPU less a hit than the page cache's own checks
+served, 3 to 8 µs of CPU less a hit than the page cache's own checks
 (bench/README.md, "Answers kept").
 Everything else runs the WSGI application of masthead.wsgi in threads, in
 one of two lanes, so a slow render or a flood of posts holds back only its
