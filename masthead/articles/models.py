@@ -227,6 +227,9 @@ class Article(models.Model):
                 condition=models.Q(is_lead=True),
                 name="article_lead",
             ),
+            # The newsroom's desk: every article, drafts included, newest first
+            # (articles/admin.py), and its years of publication.
+            models.Index(fields=["-published_at", "-id"], name="article_desk"),
             # The newest change, for the feeds' Last-Modified (feeds/conditional.py).
             models.Index(fields=["modified_at"], name="article_modified"),
             # The newest edit, for the sitemap index's dates (seo/sitemaps.py).

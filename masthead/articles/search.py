@@ -48,9 +48,14 @@ def matching(found: list[str]) -> RawSQL:
     of either engine's query syntax.
     """
     if connection.vendor == "postgresql":
+        # Materialized: found once through the index. As a plain subquery,
+        # PostgreSQL walked the desk's date index and computed each article's
+        # words to test it, 1.2 ms an article: 6 to 9 s for a search whose
+        # words are in 1,332 of 100,000 articles.
         return RawSQL(
-            f"SELECT id FROM articles_article WHERE {PG_VECTOR}"
-            " @@ to_tsquery('simple'::regconfig, %s)",
+            "WITH found AS MATERIALIZED (SELECT id FROM articles_article"
+            f" WHERE {PG_VECTOR} @@ to_tsquery('simple'::regconfig, %s))"
+            " SELECT id FROM found",
             [" & ".join(f"{word}:*" for word in found)],
         )
     return RawSQL(
