@@ -75,3 +75,28 @@ def test_force_adds_with_unique_slugs(summary):
     sitegen.generate(sitegen.parse(options))
     assert Article.objects.count() == 450
     assert Comment.objects.count() == 3100
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_words_index_is_built_again_after_the_load():
+    from django.db import connection
+
+    from masthead.articles import search
+
+    options = sitegen.parse(
+        ["--articles", "60", "--comments", "100", "--bodies", "5", "--tags", "5"]
+        + ["--commenters", "10", "--comment-bodies", "10", "--authors", "3"]
+    )
+    sitegen.generate(options)
+    word = search.words(Article.objects.first().headline)[0]  # its first word
+    with connection.cursor() as cursor:
+        matching = search.matching([word])
+        cursor.execute(matching.sql, matching.params)
+        found = {row[0] for row in cursor.fetchall()}
+        if connection.vendor == "postgresql":  # set aside for the load, then made
+            cursor.execute(
+                "SELECT count(*) FROM pg_indexes WHERE indexname = %s",
+                [sitegen.WORDS_INDEX],
+            )
+            assert cursor.fetchone()[0] == 1
+    assert Article.objects.first().pk in found
