@@ -3,7 +3,7 @@
 SQLite: an FTS5 table reading the articles table ("external content"), kept
 current by triggers, in one transaction. PostgreSQL: a GIN index over the
 same words, built CONCURRENTLY (outside a transaction), so that the newsroom
-can keep saving while it builds: 73 s at 100,000 articles. The SQL is
+can keep saving while it builds: 75 s at 100,000 articles. The SQL is
 written out here, not imported, so that the migration stays as it ran.
 """
 
