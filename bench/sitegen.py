@@ -636,7 +636,9 @@ class Writer:
         Kept, every insert computed an article's words, and the comment counts'
         UPDATE every article's again: the 100k site took 5 min 8 s against
         1 min 29 s without it. Not inside a transaction (the tests'), where
-        the load is small and the index must stay.
+        the load is small and the index must stay. Should the load fail, the
+        index stays dropped (searches still work, reading every article):
+        `masthead migrate articles 0005` then `masthead migrate` makes it again.
         """
         if not self.postgres or self.connection.in_atomic_block:
             return None
