@@ -118,13 +118,17 @@ class Front:
         if scope.proto != "http":
             return  # granian runs without websockets
         headers = scope.headers
+        # Each read of granian's scope makes a new string (the path is decoded
+        # again): read once.
+        method, raw_path, query = scope.method, scope.path, scope.query_string
+        accepted = headers.get("accept-encoding", "")
         place = None
-        if scope.method == "GET" and "cookie" not in headers:
-            place = (scope.path, scope.query_string, headers.get("host"))
+        if method == "GET" and "cookie" not in headers:
+            place = (raw_path, query, headers.get("host"))
             known = self.known.get(place)
             if known is not None:
                 token, entry, answers, _ = known
-                sent = answers.get(headers.get("accept-encoding", ""))
+                sent = answers.get(accepted)
                 if (
                     sent is not None
                     and token == generation.current()
@@ -134,19 +138,19 @@ class Front:
                 ):
                     proto.response_bytes(*sent)
                     return
-        path = wsgi_path(scope.path)
+        path = wsgi_path(raw_path)
         cookie = headers.get("cookie", "")
         if cookie:  # HTTP/2 may send a cookie header per cookie: read them all
             cookie = "; ".join(v for k, v in headers.items() if k == "cookie")
-        reader = self.readers(scope.method, path, cookie)
-        if reader and scope.method == "GET" and self.cache is not None:
+        reader = self.readers(method, path, cookie)
+        if reader and method == "GET" and self.cache is not None:
             server = scope.server
             port = self.ports.get(server)
             if port is None:  # one per address the worker listens on
                 port = self.ports[server] = host_and_port(server)[1]
             key = self.cache.key_for(
                 path,
-                scope.query_string,
+                query,
                 headers.get("host") or host_and_port(server)[0],
                 port,
             )
@@ -157,9 +161,7 @@ class Front:
                 token = generation.current()
                 entry = self.cache.stored(token, key, shared=False)
                 if entry is not None:
-                    encoding = pagecache.wanted(
-                        entry, headers.get("accept-encoding", "")
-                    )
+                    encoding = pagecache.wanted(entry, accepted)
                     # A copy in an encoding no reader has asked for yet is
                     # made by the threads, not on the event loop.
                     if encoding in entry.variants:
@@ -178,7 +180,6 @@ class Front:
                         if entry.rough:  # a miss's quick copy: read again
                             self.cache.polish_soon(token, key, entry)
                         elif place is not None and answer[0] == 200:
-                            accepted = headers.get("accept-encoding", "")
                             self.remember(place, token, entry, accepted, answer)
                         return
         reserved = self.reserve(headers)
