@@ -14,7 +14,6 @@ from django.utils.translation import ngettext
 from masthead.articles import search
 from masthead.articles.models import Article, ArticleAuthor, Section, Tag
 from masthead.articles.services import article_publish, article_unpublish
-from masthead.authors.models import Author
 
 # Editing any of these on a live article shows readers "Updated …".
 CONTENT_FIELDS = {"headline", "standfirst", "body_source", "image", "image_caption"}
@@ -209,26 +208,27 @@ class ArticleAdmin(admin.ModelAdmin):
 
         As Django's own search does with `search_fields`, every word must be
         found, each in any of the fields; but where Django read every body
-        with LIKE, the index finds the articles holding a word. The words no
-        author's name holds are asked of the index together, in one query it
-        answers by itself.
+        with LIKE, the index finds the articles holding a word. The words in no
+        byline's name are asked of the index together, in one query it answers
+        by itself; each name is looked for once.
         """
         if not search_term.strip():
             return queryset, False
         found = search.words(search_term)
         if not found:  # punctuation alone: no word can match
             return queryset.none(), False
-        in_names = [
-            word
-            for word in found
-            if Author.objects.filter(name__icontains=word).exists()
-        ]
-        if text_only := [word for word in found if word not in in_names]:
-            queryset = queryset.filter(pk__in=search.matching(text_only))
-        for word in in_names:
+        text_only, in_names = [], []
+        for word in found:
             authored = ArticleAuthor.objects.filter(
                 author__name__icontains=word
             ).values("article_id")
+            if authored.exists():
+                in_names.append((word, authored))
+            else:
+                text_only.append(word)
+        if text_only:
+            queryset = queryset.filter(pk__in=search.matching(text_only))
+        for word, authored in in_names:
             queryset = queryset.filter(
                 Q(pk__in=search.matching([word])) | Q(pk__in=authored)
             )
