@@ -108,6 +108,8 @@ class Front:
         self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix="masthead")
         self.render_pool = ThreadPoolExecutor(1, thread_name_prefix="masthead-render")
         self.post_pool = ThreadPoolExecutor(1, thread_name_prefix="masthead-post")
+        if self.cache is not None:
+            generation.listen()
 
     def __rsgi_del__(self, loop) -> None:
         for pool in (self.pool, self.render_pool, self.post_pool):
@@ -156,8 +158,7 @@ class Front:
             )
             if key is not None:
                 # This process's pages only: the second level (Redis) is
-                # read by the threads when this misses. (With REDIS_URL the
-                # generation is a poll of this process's subscription.)
+                # read by the threads when this misses.
                 token = generation.current()
                 entry = self.cache.stored(token, key, shared=False)
                 if entry is not None:

@@ -1,9 +1,11 @@
 """The content generation in Redis, as several app servers share it."""
 
+import gc
 import itertools
 import logging
 import os
 import socket
+import threading
 import time
 
 import pytest
@@ -44,7 +46,8 @@ def servers():
 
     yield server
     for generation in made:
-        generation.forget()
+        with generation.lock:
+            generation.forget()
     redis.Redis.from_url(REDIS_URL).delete(key)
 
 
@@ -234,6 +237,106 @@ def test_a_server_started_without_redis_serves_and_joins_once_it_answers(servers
     editor.bump()
     assert until_changed(alone, shared) == editor.current()
     alone.forget()
+
+
+def counting_polls(generation: RedisGeneration) -> list:
+    """Count the polls of the subscription `generation`'s reads make from now on."""
+    polls, poll = [], generation.poll
+
+    def counted(timeout):
+        polls.append(1)
+        return poll(timeout)
+
+    generation.poll = counted
+    return polls
+
+
+def until(condition, seconds: float = 5) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.001)
+    return condition()
+
+
+def listeners() -> set[threading.Thread]:
+    return {
+        t for t in threading.enumerate() if t.name == "masthead-generation-listener"
+    }
+
+
+def test_a_listening_server_hears_a_bump_with_reads_that_poll_nothing(servers):
+    editor, reader = servers(), servers()
+    before = reader.current()
+    reader.listen()
+    assert until(lambda: reader.listening)
+    polls, reads = counting_polls(reader), counting_reads(reader)
+
+    for _ in range(3):
+        token = reader.current()
+        editor.bump()
+        assert until_changed(reader, token) == editor.current()
+
+    assert reader.current() != before
+    assert polls == [] and reads == []  # the listener took each message in
+
+
+def test_a_listener_follows_the_subscription_made_again(servers):
+    editor, reader = servers(), servers(recheck_seconds=0.05)
+    reader.current()
+    reader.listen()
+    assert until(lambda: reader.listening)
+    first = reader.subscription
+    host, port = first.connection._sock.getsockname()[:2]
+    editor.client.execute_command("CLIENT", "KILL", "ADDR", f"{host}:{port}")
+
+    # The listener sees the hang-up; reads poll while the reader subscribes again.
+    assert until(lambda: reader.current() and reader.subscription not in (first, None))
+    assert until(lambda: reader.listening)
+    reader.RECHECK_SECONDS = reader.pause = 3600
+    polls = counting_polls(reader)
+    token = reader.current()
+    editor.bump()
+    assert until_changed(reader, token) == editor.current()
+    assert polls == []
+
+
+def test_reads_poll_again_should_the_listener_fail(servers, caplog):
+    editor, reader = servers(), servers()
+    reader.current()
+    reader.listen()
+    assert until(lambda: reader.listening)
+
+    def broken(watched, events):
+        raise RuntimeError("a fault in the listener")
+
+    reader.take_news = broken
+    token = reader.current()
+    editor.bump()  # wakes the listener, which fails
+
+    assert until(lambda: not reader.listening)
+    assert until_changed(reader, token) == editor.current()  # read by polling
+    assert "listener failed" in caplog.text
+
+
+def test_a_listener_ends_with_its_generation():
+    before = listeners()
+    key = f"masthead:test-generation:{os.getpid()}:{next(serial)}"
+    reader = RedisGeneration(REDIS_URL, key)
+    reader.current()
+    reader.listen()
+    reader.listen()  # once is enough
+    assert until(lambda kept=reader: kept.listening)
+    (listener,) = listeners() - before
+
+    with reader.lock:
+        reader.forget()
+    time.sleep(0.2)  # the listener has seen it, and waits again
+    del reader
+    gc.collect()
+
+    listener.join(timeout=5)
+    assert not listener.is_alive()
+    redis.Redis.from_url(REDIS_URL).delete(key)
 
 
 def test_the_channel_names_the_database():
