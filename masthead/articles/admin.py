@@ -227,10 +227,10 @@ class ArticleAdmin(admin.ModelAdmin):
             else:
                 text_only.append(word)
         if text_only:
-            queryset = queryset.filter(pk__in=search.matching(text_only))
+            queryset = queryset.filter(search.ARTICLES.holding(text_only))
         for word, authored in in_names:
             queryset = queryset.filter(
-                Q(pk__in=search.matching([word])) | Q(pk__in=authored)
+                Q(search.ARTICLES.holding([word])) | Q(pk__in=authored)
             )
         return queryset, False
 
