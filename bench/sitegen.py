@@ -580,8 +580,9 @@ def auto_now_off(model):
             field.auto_now, field.auto_now_add = auto_now, auto_now_add
 
 
-# masthead/articles/migrations/0006_article_search.py
-WORDS_INDEX = "articles_article_search"
+# The indexes of words of masthead/articles/migrations/0006_article_search.py
+# and masthead/comments/migrations/0006_comment_search.py.
+WORDS_INDEXES = ("articles_article_search", "comments_comment_search")
 
 
 class Writer:
@@ -629,32 +630,35 @@ class Writer:
             for sql in self.connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
 
-    def set_aside_words_index(self) -> str | None:
-        """On PostgreSQL, drop the articles' words index (the desk's search) for
-        the load; return its definition, to build it once at the end.
+    def set_aside_words_indexes(self) -> list[str]:
+        """On PostgreSQL, drop the indexes of words (the newsroom's searches)
+        for the load; return their definitions, to build them once at the end.
 
         Kept, every insert computed an article's words, and the comment counts'
         UPDATE every article's again: the 100k site took 5 min 8 s against
-        1 min 29 s without it. Not inside a transaction (the tests'), where
-        the load is small and the index must stay. Should the load fail, the
-        index stays dropped (searches still work, reading every article):
-        `masthead migrate articles 0005` then `masthead migrate` makes it again.
+        1 min 29 s without the articles' index. Not inside a transaction (the
+        tests'), where the load is small and the indexes must stay. Should the
+        load fail, they stay dropped (searches still work, reading every row):
+        `masthead migrate articles 0005`, `masthead migrate comments 0005`,
+        then `masthead migrate` make them again.
         """
         if not self.postgres or self.connection.in_atomic_block:
-            return None
+            return []
+        definitions = []
         with self.connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
-                [WORDS_INDEX],
-            )
-            row = cursor.fetchone()
-            if row is not None:
-                cursor.execute(f"DROP INDEX {WORDS_INDEX}")
-        return row[0] if row else None
+            for name in WORDS_INDEXES:
+                cursor.execute(
+                    "SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name]
+                )
+                row = cursor.fetchone()
+                if row is not None:
+                    cursor.execute(f"DROP INDEX {name}")
+                    definitions.append(row[0])
+        return definitions
 
-    def build_index(self, definition: str | None) -> None:
-        if definition:
-            with Phase("The words' index, built again"):
+    def build_indexes(self, definitions: list[str]) -> None:
+        for definition in definitions:
+            with Phase(f"An index of words, built again: {definition.split()[2]}"):
                 with self.connection.cursor() as cursor:
                     cursor.execute(definition)
 
@@ -902,7 +906,7 @@ def generate(options, *, now=None) -> dict:
     tag_through = Article.tags.through
     tag_fields = ["article_id", "tag_id"]
 
-    words_index = writer.set_aside_words_index()
+    words_indexes = writer.set_aside_words_indexes()
     with Phase(f"Articles ({total:,}), bylines and tags") as phase:
         done = 0
         chunk = 20_000
@@ -1232,7 +1236,7 @@ def generate(options, *, now=None) -> dict:
             Article.objects.filter(pk__gte=first_article).update(
                 comment_count=approved_count()
             )
-        writer.build_index(words_index)
+        writer.build_indexes(words_indexes)
         if not connection.in_atomic_block:  # tests run inside a transaction
             # Fresh planner statistics for the benchmark that follows.
             with connection.cursor() as cursor:

@@ -8,7 +8,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from masthead import search as words_search
 from masthead.articles.models import Article
+from masthead.comments import search
 from masthead.comments.models import BlockedTerm, Comment, SpamFilterState
 from masthead.comments.privacy import email_digest
 from masthead.comments.services import comments_moderate
@@ -115,10 +117,23 @@ class CommentAdmin(admin.ModelAdmin):
         return False  # comments come from readers
 
     def get_search_results(self, request, queryset, search_term):
+        """Find the comments holding every word of `search_term`, each in the
+        name or the text, through the comments' index of words
+        (masthead.comments.search); or an email address's comments.
+
+        Django's own search read every comment with LIKE: at a million
+        comments, 0.6–1.0 s a search on SQLite and 1.2–2.3 s on PostgreSQL
+        (bench/README.md).
+        """
         # The email is never stored in clear: match its keyed hash instead.
         if "@" in search_term:
             return queryset.filter(email_digest=email_digest(search_term)), False
-        return super().get_search_results(request, queryset, search_term)
+        if not search_term.strip():
+            return queryset, False
+        found = words_search.words(search_term)
+        if not found:  # punctuation alone: no word can match
+            return queryset.none(), False
+        return queryset.filter(search.COMMENTS.holding(found)), False
 
     @admin.display(description=_("comment"))
     def excerpt(self, comment):

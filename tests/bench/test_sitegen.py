@@ -78,25 +78,31 @@ def test_force_adds_with_unique_slugs(summary):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_words_index_is_built_again_after_the_load():
+def test_the_indexes_of_words_are_built_again_after_the_load():
     from django.db import connection
 
-    from masthead.articles import search
+    from masthead.articles.search import ARTICLES
+    from masthead.comments.models import Comment
+    from masthead.comments.search import COMMENTS
+    from masthead.search import words
 
     options = sitegen.parse(
         ["--articles", "60", "--comments", "100", "--bodies", "5", "--tags", "5"]
         + ["--commenters", "10", "--comment-bodies", "10", "--authors", "3"]
     )
     sitegen.generate(options)
-    word = search.words(Article.objects.first().headline)[0]  # its first word
+    article, comment = Article.objects.first(), Comment.objects.first()
     with connection.cursor() as cursor:
-        matching = search.matching([word])
-        cursor.execute(matching.sql, matching.params)
-        found = {row[0] for row in cursor.fetchall()}
+        for index, row, text in [
+            (ARTICLES, article, article.headline),
+            (COMMENTS, comment, comment.body),
+        ]:
+            # The row is found by its first word.
+            cursor.execute(*index.subquery(words(text)[:1]))
+            assert row.pk in {found for (found,) in cursor.fetchall()}
         if connection.vendor == "postgresql":  # set aside for the load, then made
             cursor.execute(
-                "SELECT count(*) FROM pg_indexes WHERE indexname = %s",
-                [sitegen.WORDS_INDEX],
+                "SELECT count(*) FROM pg_indexes WHERE indexname = ANY(%s)",
+                [list(sitegen.WORDS_INDEXES)],
             )
-            assert cursor.fetchone()[0] == 1
-    assert Article.objects.first().pk in found
+            assert cursor.fetchone()[0] == 2
