@@ -108,9 +108,10 @@ class WordIndex:
         each row tested against the matches (found once, kept in memory),
         until a page is full: looking them all up and sorting them took 1.8 s
         on SQLite for a word in 129,416 of a million comments, against 21 ms,
-        and 4.7 s on PostgreSQL, against 0.6 s. Where few match, the lookup is
-        the quicker: on SQLite, 8 ms for 239 matches against 55 ms, the walk's
-        worst case (a word in none) reading the order's whole index in 82 ms.
+        and 4.7 s on PostgreSQL (its bitmap lossy besides), against 0.6 s.
+        Where few match, the lookup is the quicker: on SQLite, 8 ms for 239
+        matches against 55 ms, the walk's worst case (a word in none) reading
+        the order's whole index in 82 ms.
         SQLite is kept off the id by writing it `+id`, which no index serves;
         PostgreSQL, by testing the condition `IS TRUE`, which it does not turn
         into a join.

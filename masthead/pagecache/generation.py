@@ -139,8 +139,8 @@ class RedisGeneration:
     reached this machine before it, as a read from Redis would. A server's
     worker calls `listen()`: a thread of its own then waits on the connection
     and takes in each message as it comes, and a read is two attribute reads
-    and the clock, with no system call (the poll cost a hit about 2 µs of
-    CPU, bench/README.md "A listener for the generation"). A message is then
+    and the clock, with no system call: 0.1 µs in-process, against 0.8 µs for
+    the poll (bench/README.md, "A listener for the generation"). A message is then
     taken in as soon as that thread gets the interpreter, at most a switch
     interval (5 ms) after it came: as if it had come that much later.
 
@@ -500,11 +500,12 @@ def listening(reference: weakref.ref, woken: int) -> None:
 
 
 def wake_quietly(fd: int) -> None:
+    """Wake the listener of a generation gone (it then ends), and close the pipe."""
     try:
         os.write(fd, b".")
-        os.close(fd)
-    except OSError:
+    except OSError:  # the listener ended already
         pass
+    os.close(fd)
 
 
 def _forgetting(generation: RedisGeneration) -> Callable[[], None]:
