@@ -2,7 +2,7 @@
 
 Migration 0006 made it: an FTS5 table, `articles_article_search`, over the
 headline, standfirst and body on SQLite, and a GIN index over the same
-words on PostgreSQL.
+words on PostgreSQL, read through the function of migration 0008.
 """
 
 from masthead.search import MAX_WORDS, WordIndex, words

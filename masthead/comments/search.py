@@ -2,7 +2,7 @@
 
 Migration 0006 made it: an FTS5 table, `comments_comment_search`, over the
 commenter's name and the comment on SQLite, and a GIN index over the same
-words on PostgreSQL. Neither holds an email address: those are kept only as
+words on PostgreSQL, read through a function it made too. Neither holds an email address: those are kept only as
 keyed digests, and searched by them.
 """
 
