@@ -2,8 +2,8 @@
 
 Migration 0006 made it: an FTS5 table, `comments_comment_search`, over the
 commenter's name and the comment on SQLite, and a GIN index over the same
-words on PostgreSQL, read through a function it made too. Neither holds an email address: those are kept only as
-keyed digests, and searched by them.
+words on PostgreSQL, read through a function it made too. Neither holds an
+email address: those are kept only as keyed digests, and searched by them.
 """
 
 from masthead.search import WordIndex
