@@ -51,16 +51,17 @@ def servers():
     redis.Redis.from_url(REDIS_URL).delete(key)
 
 
-def counting_reads(generation: RedisGeneration) -> list:
-    """Count the reads of the counter `generation` makes from now on."""
-    reads, read = [], generation.read
+def counting(generation: RedisGeneration, name: str) -> list:
+    """Count the calls `generation` makes of its method `name` from now on
+    ("read": reads of the counter; "poll": polls of the subscription)."""
+    calls, method = [], getattr(generation, name)
 
-    def counted():
-        reads.append(1)
-        return read()
+    def counted(*args):
+        calls.append(1)
+        return method(*args)
 
-    generation.read = counted
-    return reads
+    setattr(generation, name, counted)
+    return calls
 
 
 def until_changed(generation: RedisGeneration, token: str, seconds: float = 5) -> str:
@@ -74,7 +75,7 @@ def test_a_bump_on_one_server_is_heard_on_another_without_reading_redis(servers)
     editor, reader = servers(), servers()
     before = reader.current()
     assert editor.current() == before
-    reads = counting_reads(reader)
+    reads = counting(reader, "read")
 
     editor.bump()
 
@@ -108,7 +109,7 @@ def test_a_dropped_subscription_is_made_again_and_no_bump_is_missed(servers):
     time.sleep(0.1)
     reader.current()
     reader.RECHECK_SECONDS = reader.pause = 3600
-    reads = counting_reads(reader)
+    reads = counting(reader, "read")
     second = reader.current()
     editor.bump()
     assert until_changed(reader, second) == editor.current()
@@ -239,18 +240,6 @@ def test_a_server_started_without_redis_serves_and_joins_once_it_answers(servers
     alone.forget()
 
 
-def counting_polls(generation: RedisGeneration) -> list:
-    """Count the polls of the subscription `generation`'s reads make from now on."""
-    polls, poll = [], generation.poll
-
-    def counted(timeout):
-        polls.append(1)
-        return poll(timeout)
-
-    generation.poll = counted
-    return polls
-
-
 def until(condition, seconds: float = 5) -> bool:
     deadline = time.monotonic() + seconds
     while not condition() and time.monotonic() < deadline:
@@ -269,7 +258,7 @@ def test_a_listening_server_hears_a_bump_with_reads_that_poll_nothing(servers):
     before = reader.current()
     reader.listen()
     assert until(lambda: reader.listening)
-    polls, reads = counting_polls(reader), counting_reads(reader)
+    polls, reads = counting(reader, "poll"), counting(reader, "read")
 
     for _ in range(3):
         token = reader.current()
@@ -293,7 +282,7 @@ def test_a_listener_follows_the_subscription_made_again(servers):
     assert until(lambda: reader.current() and reader.subscription not in (first, None))
     assert until(lambda: reader.listening)
     reader.RECHECK_SECONDS = reader.pause = 3600
-    polls = counting_polls(reader)
+    polls = counting(reader, "poll")
     token = reader.current()
     editor.bump()
     assert until_changed(reader, token) == editor.current()
