@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from masthead.articles import search
 from masthead.articles.models import Article, ArticleAuthor, Section, Tag
 from masthead.articles.services import article_publish, article_unpublish
+from masthead.search import kept_for
 
 # Editing any of these on a live article shows readers "Updated …".
 CONTENT_FIELDS = {"headline", "standfirst", "body_source", "image", "image_caption"}
@@ -217,6 +218,7 @@ class ArticleAdmin(admin.ModelAdmin):
         found = search.words(search_term)
         if not found:  # punctuation alone: no word can match
             return queryset.none(), False
+        kept = kept_for(request)
         text_only, in_names = [], []
         for word in found:
             authored = ArticleAuthor.objects.filter(
@@ -227,10 +229,10 @@ class ArticleAdmin(admin.ModelAdmin):
             else:
                 text_only.append(word)
         if text_only:
-            queryset = queryset.filter(search.ARTICLES.holding(text_only))
+            queryset = queryset.filter(search.ARTICLES.holding(text_only, kept))
         for word, authored in in_names:
             queryset = queryset.filter(
-                Q(search.ARTICLES.holding([word])) | Q(pk__in=authored)
+                Q(search.ARTICLES.holding([word], kept)) | Q(pk__in=authored)
             )
         return queryset, False
 

@@ -133,7 +133,8 @@ class CommentAdmin(admin.ModelAdmin):
         found = words_search.words(search_term)
         if not found:  # punctuation alone: no word can match
             return queryset.none(), False
-        return queryset.filter(search.COMMENTS.holding(found)), False
+        holding = search.COMMENTS.holding(found, words_search.kept_for(request))
+        return queryset.filter(holding), False
 
     @admin.display(description=_("comment"))
     def excerpt(self, comment):
