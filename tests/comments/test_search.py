@@ -132,6 +132,7 @@ def test_many_matches_or_few_find_the_same(
     assert found(moderator, "flood") == [f"Flood report {n}." for n in range(4)]
     assert found(moderator, "nothing") == ["Nothing of the kind."]
     assert found(moderator, "flood", status__exact="spam") == []
+    assert found(moderator, "absent") == []
 
 
 @pytest.mark.django_db
