@@ -249,6 +249,30 @@ SHARED = "article, cache hit, pages and generation in Redis"
 CEILING = "granian alone: the article's hit, stored"
 
 
+def page_cases(
+    urls: dict, cached: int, missing: int, posting: Path, deep: str | None = None
+) -> list[tuple]:
+    """The site's pages as measured on Masthead's servers: (name, port, path,
+    wrk script), the article's hit first. `cached` is the server with the page
+    cache, `missing` the one with no room for pages; `deep` names the
+    section's deep page (by its number, unless given)."""
+    deep = deep or f"section page {urls['section_deep_number']}, cache miss"
+    return [
+        ("article, cache hit", cached, urls["article"], None),
+        ("article, cache miss (full render)", missing, urls["article"], None),
+        ("home, cache hit", cached, "/", None),
+        ("home, cache miss", missing, "/", None),
+        ("section page 1, cache miss", missing, urls["section"], None),
+        (deep, missing, urls["section_deep"], None),
+        ("section page 1, cache hit", cached, urls["section"], None),
+        ("site feed, cache hit", cached, "/feed/", None),
+        ("site feed, cache miss", missing, "/feed/", None),
+        ("sitemap index, cache miss", missing, "/sitemap.xml", None),
+        ("comment post (held for moderation)", cached, "/", posting),
+        (FLOODED, cached, urls["article"], None),
+    ]  # fmt: skip
+
+
 def comment_script(tmp: Path, article_id: str) -> Path:
     """A wrk script posting a different valid comment each request."""
     script = tmp / "comment.lua"
@@ -377,24 +401,14 @@ def main() -> None:
             shared = masthead(stack, {**env, "REDIS_URL": args.redis}, SHARED_PORT,
                               tmp, "shared", args.workers, args.threads)  # fmt: skip
         posting = comment_script(tmp, urls["article_id"])
+        pages = page_cases(urls, CACHED_PORT, MISSING_PORT, posting)
         cases = [
             ("nginx: the article as a static file", NGINX_PORT, "/", None),
-            ("article, cache hit", CACHED_PORT, urls["article"], None),
+            pages[0],  # the article's hit, then what bounds it and its variant
             (CEILING, CONSTANT_PORT, "/", None),
             *([(SHARED, SHARED_PORT, urls["article"], None)] if args.redis else []),
-            ("article, cache miss (full render)", MISSING_PORT, urls["article"], None),
-            ("home, cache hit", CACHED_PORT, "/", None),
-            ("home, cache miss", MISSING_PORT, "/", None),
-            ("section page 1, cache miss", MISSING_PORT, urls["section"], None),
-            (f"section page {urls['section_deep_number']}, cache miss", MISSING_PORT,
-             urls["section_deep"], None),
-            ("section page 1, cache hit", CACHED_PORT, urls["section"], None),
-            ("site feed, cache hit", CACHED_PORT, "/feed/", None),
-            ("site feed, cache miss", MISSING_PORT, "/feed/", None),
-            ("sitemap index, cache miss", MISSING_PORT, "/sitemap.xml", None),
-            ("comment post (held for moderation)", CACHED_PORT, "/", posting),
-            (FLOODED, CACHED_PORT, urls["article"], None),
-        ]  # fmt: skip
+            *pages[1:],
+        ]
         if args.files:
             site_dir = Path(args.files_dir) if args.files_dir else tmp / "site"
             started = time.monotonic()

@@ -40,6 +40,7 @@ from run import (  # bench/run.py
     ROOT,
     comment_script,
     masthead,
+    page_cases,
     wrk,
 )
 
@@ -63,24 +64,7 @@ def urls_of(env: dict) -> dict[str, str]:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def cases_of(urls: dict, cached: int, missing: int, posting: Path) -> list[tuple]:
-    """(name, port, path, script) for every case, as run.py names them; the
-    section's deep page is named by its place, which differs between sites."""
-    return [
-        ("article, cache hit", cached, urls["article"], None),
-        ("article, cache miss (full render)", missing, urls["article"], None),
-        ("home, cache hit", cached, "/", None),
-        ("home, cache miss", missing, "/", None),
-        ("section page 1, cache miss", missing, urls["section"], None),
-        ("section's deepest page measured, cache miss", missing,
-         urls["section_deep"], None),
-        ("section page 1, cache hit", cached, urls["section"], None),
-        ("site feed, cache hit", cached, "/feed/", None),
-        ("site feed, cache miss", missing, "/feed/", None),
-        ("sitemap index, cache miss", missing, "/sitemap.xml", None),
-        ("comment post (held for moderation)", cached, "/", posting),
-        (FLOODED, cached, urls["article"], None),
-    ]  # fmt: skip
+DEEP = "section's deepest page measured, cache miss"  # page 18 at 1k, 1,944 at 100k
 
 
 def measure(case: tuple, duration: int, connections: int, posting: Path) -> dict:
@@ -151,7 +135,9 @@ def main() -> None:
             masthead(stack, no_room, missing_port, tmp, f"{size}-missing", args.workers)
             (tmp / size).mkdir()
             postings[size] = comment_script(tmp / size, urls["article_id"])
-            cases[size] = cases_of(urls, cached_port, missing_port, postings[size])
+            cases[size] = page_cases(
+                urls, cached_port, missing_port, postings[size], DEEP
+            )
 
         rounds: dict[str, dict[str, list[dict]]] = {}
         print(
