@@ -67,6 +67,21 @@ def urls_of(env: dict) -> dict[str, str]:
 DEEP = "section's deepest page measured, cache miss"  # page 18 at 1k, 1,944 at 100k
 
 
+def compared(small: list[dict], large: list[dict]) -> dict:
+    """Return a case's figures from its rounds on each site (wrk's figures,
+    the rounds in order): each site's median p99 and their ratio, the median
+    of each round's own ratio, and the median ratio of requests/s."""
+    p99 = [statistics.median(r["p99_ms"] for r in side) for side in (small, large)]
+    pairs = list(zip(small, large, strict=True))
+    return {
+        "p99_small_ms": p99[0], "p99_large_ms": p99[1], "p99_ratio": p99[1] / p99[0],
+        "p99_ratio_of_rounds": statistics.median(
+            b["p99_ms"] / a["p99_ms"] for a, b in pairs),
+        "rps_ratio": statistics.median(b["rps"] / a["rps"] for a, b in pairs),
+        "small": small, "large": large,
+    }  # fmt: skip
+
+
 def measure(case: tuple, duration: int, connections: int, posting: Path) -> dict:
     name, port, path, script = case
     for _ in range(0 if script else 8):  # warm both workers' caches
@@ -162,23 +177,14 @@ def main() -> None:
         )
         results = {}
         for name, by_size in rounds.items():
-            small, large = by_size["small"], by_size["large"]
-            p99 = [
-                statistics.median(r["p99_ms"] for r in side) for side in (small, large)
-            ]
-            pairs = list(zip(small, large, strict=True))
-            paired = [b["p99_ms"] / a["p99_ms"] for a, b in pairs]
-            rate = statistics.median(b["rps"] / a["rps"] for a, b in pairs)
-            ratio = p99[1] / p99[0]
-            results[name] = {
-                "p99_small_ms": p99[0], "p99_large_ms": p99[1], "p99_ratio": ratio,
-                "p99_ratio_of_rounds": statistics.median(paired),
-                "rps_ratio": rate, "small": small, "large": large,
-            }  # fmt: skip
+            figures = results[name] = compared(by_size["small"], by_size["large"])
+            ratio = figures["p99_ratio"]
             flag = "" if ratio <= TARGET else "  over 1.5"
             print(
-                f"{name:<46} {p99[0]:>9.2f} {p99[1]:>9.2f} {ratio:>6.2f}"
-                f" {statistics.median(paired):>7.2f} {rate:>11.2f}{flag}",
+                f"{name:<46} {figures['p99_small_ms']:>9.2f}"
+                f" {figures['p99_large_ms']:>9.2f} {ratio:>6.2f}"
+                f" {figures['p99_ratio_of_rounds']:>7.2f}"
+                f" {figures['rps_ratio']:>11.2f}{flag}",
                 flush=True,
             )
         if args.json:
