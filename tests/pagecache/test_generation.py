@@ -71,6 +71,24 @@ def until_changed(generation: RedisGeneration, token: str, seconds: float = 5) -
     return now
 
 
+def drop_subscription(editor: RedisGeneration, reader: RedisGeneration) -> None:
+    """Have Redis close the reader's subscription, as a restart of it would."""
+    host, port = reader.subscription.connection._sock.getsockname()[:2]
+    editor.client.execute_command("CLIENT", "KILL", "ADDR", f"{host}:{port}")
+
+
+def heard_without(editor: RedisGeneration, reader: RedisGeneration, name: str) -> list:
+    """With the reader's rechecks paused, bump on the editor until the reader
+    hears it; return the calls of the reader's `name` made meanwhile
+    (counting())."""
+    reader.RECHECK_SECONDS = reader.pause = 3600
+    calls = counting(reader, name)
+    token = reader.current()
+    editor.bump()
+    assert until_changed(reader, token) == editor.current()
+    return calls
+
+
 def test_a_bump_on_one_server_is_heard_on_another_without_reading_redis(servers):
     editor, reader = servers(), servers()
     before = reader.current()
@@ -99,8 +117,7 @@ def test_the_server_that_bumps_sees_its_change_on_its_next_read(servers):
 def test_a_dropped_subscription_is_made_again_and_no_bump_is_missed(servers):
     editor, reader = servers(), servers(recheck_seconds=0.05)
     before = reader.current()
-    host, port = reader.subscription.connection._sock.getsockname()[:2]
-    editor.client.execute_command("CLIENT", "KILL", "ADDR", f"{host}:{port}")
+    drop_subscription(editor, reader)
 
     editor.bump()  # published while the reader has no subscription
 
@@ -108,12 +125,7 @@ def test_a_dropped_subscription_is_made_again_and_no_bump_is_missed(servers):
     # Subscribed again: the next bump is heard, not read.
     time.sleep(0.1)
     reader.current()
-    reader.RECHECK_SECONDS = reader.pause = 3600
-    reads = counting(reader, "read")
-    second = reader.current()
-    editor.bump()
-    assert until_changed(reader, second) == editor.current()
-    assert reads == []
+    assert heard_without(editor, reader, "read") == []
 
 
 def test_a_subscription_gone_deaf_misses_a_bump_for_a_second_at_most(servers):
@@ -275,18 +287,12 @@ def test_a_listener_follows_the_subscription_made_again(servers):
     reader.listen()
     assert until(lambda: reader.listening)
     first = reader.subscription
-    host, port = first.connection._sock.getsockname()[:2]
-    editor.client.execute_command("CLIENT", "KILL", "ADDR", f"{host}:{port}")
+    drop_subscription(editor, reader)
 
     # The listener sees the hang-up; reads poll while the reader subscribes again.
     assert until(lambda: reader.current() and reader.subscription not in (first, None))
     assert until(lambda: reader.listening)
-    reader.RECHECK_SECONDS = reader.pause = 3600
-    polls = counting(reader, "poll")
-    token = reader.current()
-    editor.bump()
-    assert until_changed(reader, token) == editor.current()
-    assert polls == []
+    assert heard_without(editor, reader, "poll") == []
 
 
 def test_reads_poll_again_should_the_listener_fail(servers, caplog):
